@@ -1,0 +1,117 @@
+"""The event bus: every accepted case or guide change is published once, in order per key.
+
+`InProcessBus` is the embedded default. Subscribers get their own bounded queue, so a slow
+subscriber (a display wall on a bad link) never delays the others; one that overflows is
+told so and drops its subscription (it re-reads a snapshot and subscribes again). A Redis
+implementation of the same protocol carries messages between processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+CASE_TOPIC = "case"
+GUIDE_TOPIC = "guide"
+
+
+@dataclass(frozen=True, slots=True)
+class BusMessage:
+    topic: str
+    key: str  # case key or guide id: order is kept per key
+    payload: dict[str, Any]
+    seq: int = 0  # assigned by the bus; increases across all topics
+
+
+class SubscriberOverflow(Exception):
+    """Raised to a subscriber whose buffer filled up; it must resynchronise."""
+
+
+class Subscription(Protocol):
+    def __aiter__(self) -> AsyncIterator[BusMessage]: ...
+    async def close(self) -> None: ...
+
+
+class EventBus(Protocol):
+    async def publish(self, messages: list[BusMessage]) -> None:
+        """Publish in the order given (callers give per-key order)."""
+        ...
+    def subscribe(self, topics: set[str], buffer: int = 10_000) -> Subscription: ...
+    async def close(self) -> None: ...
+
+
+@dataclass
+class _LocalSubscription:
+    bus: InProcessBus
+    topics: set[str]
+    queue: asyncio.Queue[BusMessage | None]
+    overflowed: bool = field(default=False)
+
+    def __aiter__(self) -> AsyncIterator[BusMessage]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[BusMessage]:
+        while True:
+            message = await self.queue.get()
+            if message is None:
+                if self.overflowed:
+                    raise SubscriberOverflow
+                return
+            yield message
+
+    def offer(self, message: BusMessage) -> None:
+        if self.overflowed or message.topic not in self.topics:
+            return
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.bus.drop(self)
+            self._wake_with_end()
+
+    def _wake_with_end(self) -> None:
+        # The end marker must get through even when full: make room for it.
+        while True:
+            try:
+                self.queue.put_nowait(None)
+                return
+            except asyncio.QueueFull:
+                self.queue.get_nowait()
+
+    async def close(self) -> None:
+        self.bus.drop(self)
+        self._wake_with_end()
+
+
+class InProcessBus:
+    """Fan-out inside one process; delivery is synchronous into each subscriber's queue."""
+
+    def __init__(self) -> None:
+        self._subscriptions: list[_LocalSubscription] = []
+        self._seq = itertools.count(1)
+
+    async def publish(self, messages: list[BusMessage]) -> None:
+        for message in messages:
+            stamped = BusMessage(message.topic, message.key, message.payload, next(self._seq))
+            for subscription in list(self._subscriptions):
+                subscription.offer(stamped)
+
+    def subscribe(self, topics: set[str], buffer: int = 10_000) -> _LocalSubscription:
+        subscription = _LocalSubscription(self, set(topics), asyncio.Queue(maxsize=buffer + 1))
+        self._subscriptions.append(subscription)
+        return subscription
+
+    def drop(self, subscription: _LocalSubscription) -> None:
+        if subscription in self._subscriptions:
+            self._subscriptions.remove(subscription)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscriptions)
+
+    async def close(self) -> None:
+        for subscription in list(self._subscriptions):
+            await subscription.close()
