@@ -43,7 +43,8 @@ class StorageSettings:
 
 @dataclass(frozen=True)
 class RedisSettings:
-    url: Secret = Secret("")  # empty: embedded mode (in-process bus, in-memory limits)
+    # Empty: embedded mode (in-process bus, in-memory limits and caches).
+    url: Secret = field(default_factory=lambda: Secret(""))
     prefix: str = "civicline:"
 
 
@@ -61,7 +62,7 @@ class QuerySettings:
 class DeadlineSettings:
     due_soon_days: int = 1  # working days left at or below which a case is due soon
     seriously_overdue_days: int = 3  # working days past the deadline for the red level
-    calendar_file: str = ""  # extra/override days; empty: the packaged config/workdays.toml
+    calendar_file: str = ""  # extra/override days; empty: config/workdays.toml of the project
 
 
 @dataclass(frozen=True)

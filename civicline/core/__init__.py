@@ -1,1 +1,4 @@
-"""The hub: domain model, query service, event bus and ports. Imports no channel and no aiohttp.web."""
+"""The hub: domain model, query service, event bus and ports.
+
+Imports no channel and no aiohttp.web.
+"""

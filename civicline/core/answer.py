@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
-from civicline.core.ports import GuideHit
 from civicline.core.models import Guide
+from civicline.core.ports import GuideHit
 from civicline.core.stages import DeadlineState, Stage
 
 

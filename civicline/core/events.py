@@ -113,15 +113,23 @@ def parse_datetime(value: Any, key: str = "occurred_at") -> datetime:
     return parsed
 
 
+def _nested_text(data: dict[str, Any], parent: str, key: str, limit: int,
+                 required: bool = False) -> str:
+    """A text field of a nested object; errors name the full path (applicant.phone)."""
+    try:
+        return _text(data, key, required=required, limit=limit) or ""
+    except InvalidInput as exc:
+        raise InvalidInput(exc.reason, f"{parent}.{key}") from None
+
+
 def _person(data: Any, key: str) -> Person | None:
     if data is None:
         return None
     if not isinstance(data, dict):
         raise InvalidInput("应为对象", key)
-    name = _text(data, "name", required=True, limit=100)
-    assert name is not None  # noqa: S101 -- required=True guarantees it
-    return Person(name=name, phone=_text(data, "phone", limit=40) or "",
-                  role=_text(data, "role", limit=100) or "")
+    return Person(name=_nested_text(data, key, "name", 100, required=True),
+                  phone=_nested_text(data, key, "phone", 40),
+                  role=_nested_text(data, key, "role", 100))
 
 
 def _applicant(data: Any) -> Applicant | None:
@@ -129,15 +137,14 @@ def _applicant(data: Any) -> Applicant | None:
         return None
     if not isinstance(data, dict):
         raise InvalidInput("应为对象", "applicant")
-    name = _text(data, "name", required=True, limit=200)
-    assert name is not None  # noqa: S101 -- required=True guarantees it
     kind_raw = data.get("kind", "person")
     try:
         kind = ApplicantKind(kind_raw)
     except ValueError:
         raise InvalidInput("应为 person 或 organisation", "applicant.kind") from None
-    return Applicant(name=name, kind=kind, phone=_text(data, "phone", limit=40) or "",
-                     id_number=_text(data, "id_number", limit=40) or "")
+    return Applicant(name=_nested_text(data, "applicant", "name", 200, required=True),
+                     kind=kind, phone=_nested_text(data, "applicant", "phone", 40),
+                     id_number=_nested_text(data, "applicant", "id_number", 40))
 
 
 def parse_event(data: Any) -> CaseEvent:
@@ -153,7 +160,7 @@ def parse_event(data: Any) -> CaseEvent:
     if not CASE_NO_RE.match(case_no):
         raise InvalidInput("只能由 1–40 个字母、数字或 - 组成", "case_no")
     try:
-        stage = Stage(data.get("stage"))
+        stage = Stage(str(data.get("stage")))
     except ValueError:
         raise InvalidInput(f"未知的环节 {str(data.get('stage'))[:40]!r}", "stage") from None
     occurred_at = parse_datetime(data.get("occurred_at"))

@@ -12,7 +12,6 @@ from dataclasses import replace
 from civicline.core.errors import InvalidInput
 from civicline.core.events import CaseEvent
 from civicline.core.models import Applicant, Case, TimelineEntry
-from civicline.core.normalize import case_key
 from civicline.core.stages import PAUSING_STAGES, CaseResult, Stage
 
 
@@ -29,7 +28,7 @@ def check_new_case(event: CaseEvent) -> None:
 
 
 def _stage_after(previous: Case | None, event: CaseEvent) -> Stage:
-    """`resumed` returns the case to the step it paused in (that is what the citizen cares about)."""
+    """`resumed` returns the case to the step it paused in: what the citizen cares about."""
     if event.stage is not Stage.RESUMED or previous is None:
         return event.stage
     for entry in reversed(previous.timeline):
@@ -54,7 +53,7 @@ def apply_event(case: Case | None, event: CaseEvent, seq: int) -> Case:
         # Events of a case can arrive out of order, so a case may start from any event that
         # carries its identity; folding re-runs from the earliest once the rest arrive.
         case = Case(
-            case_no=case_key(event.case_no),
+            case_no=event.case_no,
             stage=stage,
             department=event.department or "",
             item_name=event.item_name or "",

@@ -9,7 +9,8 @@ from civicline.core.stages import ApplicantKind
 # Suffixes kept visible on organisation names so the citizen still recognises the kind of body.
 _ORG_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "合作社", "事务所", "研究院", "集团",
-    "个体工商户", "中心", "协会", "商行", "门诊部", "医院", "学校", "酒店", "餐厅", "店", "厂", "部",
+    "个体工商户", "中心", "协会", "商行", "门诊部", "医院", "学校", "酒店", "餐厅",
+    "店", "厂", "部",
 )
 _PHONE_RE = re.compile(r"(\+?\d{0,3})?(1\d{2})\d{4}(\d{4})")
 

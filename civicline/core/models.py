@@ -126,6 +126,18 @@ def guide_from_dict(data: dict[str, Any]) -> Guide:
     """Build a Guide from its dict form, ignoring unknown keys; raises ValueError on bad shapes."""
     known = {f.name for f in fields(Guide)}
     values = {k: v for k, v in data.items() if k in known}
+    for key in ("id", "title", "department"):
+        if not isinstance(values.get(key), str):
+            raise ValueError(f"{key} must be a string")
+    for key in ("conditions", "materials", "procedure", "faqs", "life_events", "aliases",
+                "keywords"):
+        if values.get(key) is not None and not isinstance(values[key], list | tuple):
+            raise ValueError(f"{key} must be a list")
+    for key in ("legal_days", "promised_days", "version"):
+        value = values.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            raise ValueError(f"{key} must be a non-negative integer")
     values["materials"] = tuple(
         Material(**m) if isinstance(m, dict) else Material(name=str(m))
         for m in values.get("materials") or ()

@@ -65,7 +65,7 @@ def case_key(case_no: str) -> str:
 
 
 def clean_case_no(raw: str) -> str | None:
-    """A case number as typed (any width, spaces, dashes) → the canonical key, or None if invalid."""
+    """A case number as typed (any width, spaces, dashes) → its canonical key, or None."""
     key = case_key(raw)
     if not key or len(key) > 40 or not CASE_NO_RE.match(key):
         return None

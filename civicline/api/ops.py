@@ -1,0 +1,68 @@
+"""Operations endpoints: health and Prometheus metrics, plus the metrics middleware."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from civicline import __version__
+from civicline.api.keys import SERVICES
+from civicline.api.problems import Handler
+
+routes = web.RouteTableDef()
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+REQUESTS = Counter("civicline_http_requests_total", "HTTP requests",
+                   ["route", "method", "status"], registry=REGISTRY)
+LATENCY = Histogram("civicline_http_request_seconds", "HTTP request latency", ["route"],
+                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+                    registry=REGISTRY)
+
+
+def _route_name(request: web.Request) -> str:
+    # The route template, not the path: case numbers must not become label values.
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "unmatched"
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        route = _route_name(request)
+        REQUESTS.labels(route, request.method, str(status)).inc()
+        LATENCY.labels(route).observe(time.perf_counter() - started)
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    services = request.config_dict[SERVICES]
+    try:
+        services.db.reader.execute("SELECT 1").fetchone()
+    except Exception as exc:  # any store failure means unhealthy
+        return web.json_response({"status": "fail", "version": __version__, "error": str(exc)},
+                                 status=503)
+    return web.json_response({"status": "ok", "version": __version__,
+                              "search": services.search is not None})
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(REGISTRY),
+                        headers={"Content-Type": CONTENT_TYPE_LATEST})

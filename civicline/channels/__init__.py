@@ -1,0 +1,1 @@
+"""Messenger-style channels (Telegram …), the adapter protocol, and the channel registry."""

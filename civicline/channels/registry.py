@@ -1,0 +1,18 @@
+"""The channel registry: every channel mounts itself on the app through one line here.
+
+A mount adds the channel's routes (or a sub-app) when the app is created; its handlers
+reach the core through request.config_dict[SERVICES].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+from civicline.settings import Settings
+
+ChannelMount = Callable[[web.Application, Settings], None]
+
+# (name, mount); channels add one line each when they land.
+CHANNELS: list[tuple[str, ChannelMount]] = []

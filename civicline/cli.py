@@ -1,0 +1,115 @@
+"""The `civicline` command line: serve, query, tokens, import/export, demo data, search."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from civicline.core.errors import ConfigError
+from civicline.logs import setup_logging
+from civicline.settings import Settings, load_settings
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="data directory (default ./var, env CIVICLINE_DATA_DIR)")
+    parser.add_argument("--config", type=Path, help="TOML config file (see config/civicline.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="civicline", description="市政务服务中心多渠道查询服务")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    _common(serve)
+    serve.add_argument("--demo", action="store_true", help="load the demo data set (once)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    query = sub.add_parser("query", help="ask the query service and print the answer")
+    _common(query)
+    query.add_argument("text")
+    query.add_argument("--code", help="6-digit query code")
+    query.add_argument("--phone", help="treat the asker as this verified phone")
+
+    token = sub.add_parser("token", help="department API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="create a token; printed on the last line")
+    _common(create)
+    create.add_argument("department")
+    create.add_argument("--label", default="")
+
+    imp = sub.add_parser("import", help="import cases or guides from xlsx/docx/csv/json")
+    _common(imp)
+    imp.add_argument("kind", choices=["cases", "guides"])
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+
+    exp = sub.add_parser("export", help="export cases or guides")
+    _common(exp)
+    exp.add_argument("kind", choices=["cases", "guides"])
+    exp.add_argument("path", help="file (.xlsx/.csv/.json) or, for guides, a directory/ of .docx")
+
+    demo = sub.add_parser("demo", help="demo data")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    gen = demo_sub.add_parser("generate", help="generate a (large) data set for benchmarks")
+    _common(gen)
+    gen.add_argument("--cases", type=int, default=0)
+    gen.add_argument("--guides", type=int, default=0, help="synthetic guides to add")
+    gen.add_argument("--seed", type=int, default=1)
+    load = demo_sub.add_parser("load", help="load the standard demo data set (idempotent)")
+    _common(load)
+
+    search = sub.add_parser("search", help="the guide search index")
+    search_sub = search.add_subparsers(dest="search_command", required=True)
+    rebuild = search_sub.add_parser("rebuild", help="rebuild the index from the store")
+    _common(rebuild)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, dict[str, Any]] = {}
+    if getattr(args, "data_dir", None):
+        overrides["storage"] = {"data_dir": args.data_dir}
+    server: dict[str, Any] = {}
+    if getattr(args, "host", None):
+        server["host"] = args.host
+    if getattr(args, "port", None):
+        server["port"] = args.port
+    if server:
+        overrides["server"] = server
+    return load_settings(getattr(args, "config", None), overrides=overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ConfigError as exc:
+        print(f"配置错误 / config error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.logging.level, settings.logging.format)
+    from civicline import commands
+
+    handler = {
+        "serve": commands.serve,
+        "query": commands.query,
+        "token": commands.token,
+        "import": commands.import_files,
+        "export": commands.export_files,
+        "demo": commands.demo,
+        "search": commands.search,
+    }[args.command]
+    try:
+        return handler(settings, args)
+    except ConfigError as exc:
+        print(f"配置错误 / config error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""What each CLI command does; `cli` parses arguments and calls one of these."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from civicline.core.answer import Answer
+from civicline.core.query import Asker
+from civicline.services import Services, open_services
+from civicline.settings import Settings
+
+log = logging.getLogger("civicline.cli")
+DEMO_TOKEN_FILE = "demo-token.txt"  # noqa: S105 -- a file name, not a secret
+DEMO_DEPARTMENT = "市场监督管理局"
+
+
+def print_answer(answer: Answer) -> None:
+    """Plain-text rendering for operators (the channels have their own renderers)."""
+    print(answer.title)
+    for fact in answer.facts:
+        print(f"  {fact.label}：{fact.value}")
+    for choice in answer.choices:
+        print(f"  [{choice.key}] {choice.label}（编号 {choice.ref}）")
+    if answer.case and answer.case.timeline:
+        print("  办理过程：")
+        for item in answer.case.timeline:
+            print(f"    {item.at:%Y-%m-%d %H:%M} {item.label} {item.handler_role}".rstrip())
+    if answer.did_you_mean:
+        print(f"  您是不是要找：{answer.did_you_mean}")
+    for step in answer.next_steps:
+        print(f"  · {step}")
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from civicline.app import create_app
+
+    services = open_services(settings)
+    if args.demo:
+        prepare_demo(services)
+    app = create_app(settings, services=services)
+
+    async def close_services(_: web.Application) -> None:
+        await services.close()
+
+    app.on_cleanup.append(close_services)
+    print(f"civicline listening on http://{settings.server.host}:{settings.server.port}/",
+          file=sys.stderr)
+    web.run_app(app, host=settings.server.host, port=settings.server.port, print=None,
+                access_log=None)
+    return 0
+
+
+def prepare_demo(services: Services) -> None:
+    """Load the demo data once and print how a newcomer can try it."""
+    from civicline.demo.loader import load_demo
+
+    load_demo(services)
+    token_file = services.settings.data_dir / DEMO_TOKEN_FILE
+    if not token_file.exists():
+        token = services.tokens.create_sync(DEMO_DEPARTMENT, services.clock(), label="demo")
+        token_file.write_text(token + "\n", encoding="utf-8")
+        token_file.chmod(0o600)
+    token = token_file.read_text(encoding="utf-8").strip()
+    sample = services.cases.sample_sync()
+    base = services.settings.server.public_url.rstrip("/")
+    lines = ["", "演示数据已就绪 / demo data ready:"]
+    if sample is not None:
+        lines += [
+            f"  curl {base}/api/v1/cases/{sample.case_no}",
+            f"  curl -H 'X-Query-Code: {sample.query_code}' {base}/api/v1/cases/{sample.case_no}",
+        ]
+    lines += [
+        f"  curl '{base}/api/v1/guides?q=开饭店'",
+        f"  department token for {DEMO_DEPARTMENT} (POST /api/v1/events): {token}",
+        "",
+    ]
+    print("\n".join(lines), file=sys.stderr)
+
+
+def query(settings: Settings, args: argparse.Namespace) -> int:
+    services = open_services(settings)
+
+    async def run() -> Answer:
+        asker = Asker(channel="cli", sender_id=f"cli:{os.getuid()}", phone=args.phone)
+        return await services.query.ask(args.text, asker, code=args.code)
+
+    try:
+        print_answer(asyncio.run(run()))
+    finally:
+        asyncio.run(services.close())
+    return 0
+
+
+def token(settings: Settings, args: argparse.Namespace) -> int:
+    services = open_services(settings, with_search=False)
+    try:
+        department = args.department.strip()
+        if not department:
+            print("部门名称不能为空", file=sys.stderr)
+            return 2
+        value = services.tokens.create_sync(department, services.clock(), label=args.label)
+        print(f"Token for {department} (shown once; only its hash is stored):", file=sys.stderr)
+        print(value)
+    finally:
+        asyncio.run(services.close())
+    return 0
+
+
+def demo(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.demo.loader import load_cases, load_demo, load_guides
+
+    services = open_services(settings)
+    try:
+        if args.demo_command == "load":
+            loaded = load_demo(services)
+            print("demo loaded" if loaded else "demo already loaded", file=sys.stderr)
+            return 0
+        if args.guides:
+            from civicline.demo.synthetic import synthetic_guides
+
+            load_guides(services, synthetic_guides(args.guides, args.seed), total=args.guides,
+                        label="synthetic guides")
+        if args.cases:
+            from civicline.demo.guides import demo_guides
+
+            guides = demo_guides()
+            if not services.guides.ids_sync():
+                load_guides(services, guides, total=len(guides))
+            load_cases(services, args.cases, guides, services.clock(), args.seed)
+        return 0
+    finally:
+        asyncio.run(services.close())
+
+
+def search(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.demo.loader import rebuild_index
+
+    services = open_services(settings)
+    try:
+        rebuild_index(services)
+    finally:
+        asyncio.run(services.close())
+    return 0
+
+
+def import_files(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.ingest.cli import run_import
+
+    return run_import(settings, args.kind, Path(args.path), dry_run=args.dry_run)
+
+
+def export_files(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.ingest.cli import run_export
+
+    return run_export(settings, args.kind, args.path)  # a str: "dir/" means a directory

@@ -1,0 +1,89 @@
+"""Wiring: build every core service from settings, for the web app and the CLI alike."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from civicline.core.bus import EventBus, InProcessBus
+from civicline.core.clock import now_shanghai
+from civicline.core.guides import GuideService
+from civicline.core.ingest import IngestService
+from civicline.core.ports import Clock, GuideSearch
+from civicline.core.query import QueryService
+from civicline.core.ratelimit import TokenBucketLimiter
+from civicline.core.workdays import WorkCalendar
+from civicline.settings import Settings
+from civicline.storage.sqlite import (
+    Database,
+    SqliteAuditLog,
+    SqliteCaseStore,
+    SqliteCodeAttempts,
+    SqliteGuideStore,
+    SqliteTokenStore,
+)
+
+log = logging.getLogger("civicline.services")
+SEARCH_INDEX_DIR = "search-index"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    cases: SqliteCaseStore
+    guides: SqliteGuideStore
+    tokens: SqliteTokenStore
+    audit: SqliteAuditLog
+    bus: EventBus
+    search: GuideSearch | None
+    calendar: WorkCalendar
+    query: QueryService
+    ingest: IngestService
+    guide_service: GuideService
+
+    async def close(self) -> None:
+        await self.bus.close()
+        self.db.close()
+
+
+def build_calendar(settings: Settings) -> WorkCalendar:
+    """The working-day calendar, with its current and next year prepared off the hot path."""
+    calendar = WorkCalendar.from_config(settings.deadlines.calendar_file)
+    calendar.prepare_years()
+    return calendar
+
+
+def open_search(settings: Settings, guides: SqliteGuideStore) -> GuideSearch | None:
+    """Open (or rebuild) the guide index under the data directory."""
+    from civicline.search import SearchEngine
+
+    engine = SearchEngine.open(settings.data_dir / SEARCH_INDEX_DIR,
+                               rebuild_from=guides.iter_all)
+    return engine
+
+
+def open_services(settings: Settings, clock: Clock | None = None, *,
+                  bus: EventBus | None = None, with_search: bool = True) -> Services:
+    clock = clock or now_shanghai
+    db = Database(settings.data_dir)
+    cases = SqliteCaseStore(db)
+    guides = SqliteGuideStore(db)
+    audit = SqliteAuditLog(db)
+    bus = bus or InProcessBus()
+    search = open_search(settings, guides) if with_search else None
+    calendar = build_calendar(settings)
+    limiter = TokenBucketLimiter(settings.query.lookups_per_minute, settings.query.lookup_burst,
+                                 clock)
+    query = QueryService(
+        cases=cases, guides=guides, search=search, audit=audit, attempts=SqliteCodeAttempts(db),
+        limiter=limiter, calendar=calendar, settings=settings.query,
+        deadline_settings=settings.deadlines, clock=clock,
+    )
+    return Services(
+        settings=settings, clock=clock, db=db, cases=cases, guides=guides,
+        tokens=SqliteTokenStore(db), audit=audit, bus=bus, search=search, calendar=calendar,
+        query=query, ingest=IngestService(cases, bus),
+        guide_service=GuideService(guides, search, bus, clock),
+    )
