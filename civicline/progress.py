@@ -49,6 +49,9 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        self._draw("\r" if self.tty else "")
-        self.stream.write(f" done in {time.monotonic() - self.started:.1f}s\n")
+        if self.tty:
+            self._draw("\r")
+            self.stream.write("\n")
+        took = time.monotonic() - self.started
+        self.stream.write(f"{self.label}: {self.done:,} done in {took:.1f}s\n")
         self.stream.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from civicline.core.bus import EventBus, InProcessBus
 from civicline.core.clock import now_shanghai
@@ -59,9 +60,9 @@ def open_search(settings: Settings, guides: SqliteGuideStore) -> GuideSearch | N
     """Open (or rebuild) the guide index under the data directory."""
     from civicline.search import SearchEngine
 
-    engine = SearchEngine.open(settings.data_dir / SEARCH_INDEX_DIR,
-                               rebuild_from=guides.iter_all)
-    return engine
+    extra = settings.search.data_dir
+    return SearchEngine.open(settings.data_dir / SEARCH_INDEX_DIR, rebuild_from=guides.iter_all,
+                             data_dir=Path(extra) if extra else None)
 
 
 def open_services(settings: Settings, clock: Clock | None = None, *,

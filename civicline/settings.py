@@ -66,6 +66,13 @@ class DeadlineSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    # Operators' extra data files (user_dict.txt, synonyms.toml, stopwords.txt,
+    # pinyin_phrases.txt) added to the packaged ones; empty: packaged files only.
+    data_dir: str = ""
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     level: str = "INFO"
     format: str = "json"  # json | console
@@ -84,6 +91,7 @@ class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     query: QuerySettings = field(default_factory=QuerySettings)
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     # Sections registered by channels (register_section), by name.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 -- parsing our own test responses
+from xml.etree import ElementTree as ET
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
@@ -117,3 +117,36 @@ async def test_health_and_metrics(client: Client) -> None:
     metrics = await (await client.get("/metrics")).text()
     assert 'civicline_http_requests_total{method="GET",route="/api/v1/cases/{case_no}"' in metrics
     assert "440920261127000001" not in metrics  # route templates, never case numbers
+
+
+async def test_guide_search_over_http_with_filters_paging_and_bad_input(
+        aiohttp_client: Any, settings: Any, clock: Any) -> None:
+    from civicline.app import create_app
+    from civicline.services import open_services
+
+    services = open_services(settings, clock)
+    try:
+        client = await aiohttp_client(create_app(settings, services=services))
+        await services.guide_service.put(make_guide())
+        await services.guide_service.put(make_guide("2001", title="结婚登记", department="民政局",
+                                                    aliases=("领结婚证",), life_events=("婚姻",)))
+        body = await (await client.get("/api/v1/guides", params={"q": "開飯店"})).json()
+        assert body["items"][0]["id"] == "1001"
+        assert {"id", "title", "department", "snippet", "score"} <= set(body["items"][0])
+        filtered = await (await client.get("/api/v1/guides", params={
+            "q": "登记", "department": "民政局"})).json()
+        assert [i["id"] for i in filtered["items"]] == ["2001"]
+        by_event = await (await client.get("/api/v1/guides", params={"life_event": "婚姻"})).json()
+        assert [i["id"] for i in by_event["items"]] == ["2001"]
+        suggest = await (await client.get("/api/v1/guides/suggest", params={"q": "jh"})).json()
+        assert "结婚登记" in suggest["items"]
+        nothing = await (await client.get("/api/v1/guides", params={"q": "今天天气怎么样"})).json()
+        assert nothing["total"] == 0 and nothing["items"] == []
+        for bad in ({"q": "x" * 5000}, {"q": "a", "page": "0"}, {"q": "a", "page_size": "99"}):
+            assert (await client.get("/api/v1/guides", params=bad)).status == 400
+        assert (await client.get("/api/v1/guides", params={"q": '"(AND:*'})).status == 200
+        await services.guide_service.remove("2001")
+        gone = await (await client.get("/api/v1/guides", params={"q": "结婚登记"})).json()
+        assert "2001" not in [i["id"] for i in gone["items"]]
+    finally:
+        await services.close()

@@ -7,12 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from civicline.core.clock import FixedClock
 from civicline.core.ingest import apply_batch_sync
+from civicline.services import open_services
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
-
-from civicline.core.clock import FixedClock
-from civicline.services import open_services
 
 
 def civicline(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -66,7 +65,8 @@ def test_import_reports_row_and_column_and_keeps_the_good_rows(tmp_path: Path) -
     path = tmp_path / "cases.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["事件编号", "办件编号", "办理环节", "发生时间", "部门", "事项名称", "申请人"])
+        writer.writerow(
+            ["事件编号", "办件编号", "办理环节", "发生时间", "部门", "事项名称", "申请人"])
         for row in rows:
             writer.writerow([row["event_id"], row["case_no"], row["stage"], row["occurred_at"],
                              row["department"], row["item_name"], row["applicant"]["name"]])

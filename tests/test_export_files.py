@@ -60,7 +60,7 @@ def cases() -> list[Case]:
 
 def without_seq(case: Case) -> Case:
     """Arrival numbers are assigned by the store, not carried in files."""
-    return replace(case, timeline=tuple(replace(t, arrival_seq=0) for t in case.timeline))
+    return replace(case, timeline=tuple(t._replace(arrival_seq=0) for t in case.timeline))
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json", ".ndjson"])

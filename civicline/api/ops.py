@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import (
@@ -33,6 +34,23 @@ def _route_name(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+# Labelled children cached by label values: labels() takes a lock and a dict build per call.
+_request_children: dict[tuple[str, str, int], Any] = {}
+_latency_children: dict[str, Any] = {}
+
+
+def _observe(route: str, method: str, status: int, seconds: float) -> None:
+    counter = _request_children.get((route, method, status))
+    if counter is None:
+        counter = _request_children[(route, method, status)] = REQUESTS.labels(
+            route, method, str(status))
+    counter.inc()
+    histogram = _latency_children.get(route)
+    if histogram is None:
+        histogram = _latency_children[route] = LATENCY.labels(route)
+    histogram.observe(seconds)
+
+
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -45,9 +63,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
-        route = _route_name(request)
-        REQUESTS.labels(route, request.method, str(status)).inc()
-        LATENCY.labels(route).observe(time.perf_counter() - started)
+        _observe(_route_name(request), request.method, status, time.perf_counter() - started)
 
 
 @routes.get("/healthz")

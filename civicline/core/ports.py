@@ -6,7 +6,7 @@ scale-out deployment swaps in shared backends without touching channels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
@@ -113,3 +113,7 @@ class GuideSearch(Protocol):
     def suggest(self, prefix: str, limit: int = 10) -> list[str]: ...
     def upsert(self, guide: Guide) -> None: ...
     def remove(self, guide_id: str) -> None: ...
+    def rebuild(self, guides: Iterable[Guide], progress: Callable[[int], None] | None = None
+                ) -> int:
+        """Replace the whole index with `guides`; `progress` gets increments."""
+        ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -111,6 +112,10 @@ class QueryService:
         self.settings = settings
         self.deadline_settings = deadline_settings
         self.clock = clock
+        # Public answers by case key: valid while the store returns the same Case object
+        # (it hands out a new one after every change) on the same day.
+        self._public: OrderedDict[str, tuple[Case, date, Answer]] = OrderedDict()
+        self._public_size = 20_000
 
     # -- free text ---------------------------------------------------------------------------
 
@@ -206,6 +211,20 @@ class QueryService:
         return self._case_answer(case, now, full=True)
 
     def _case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
+        if full:
+            return self._build_case_answer(case, now, full=True)
+        key, today = case.case_no, now.astimezone(SHANGHAI).date()
+        memo = self._public.get(key)
+        if memo is not None and memo[0] is case and memo[1] == today:
+            return memo[2]
+        answer = self._build_case_answer(case, now, full=False)
+        self._public[key] = (case, today, answer)
+        self._public.move_to_end(key)
+        if len(self._public) > self._public_size:
+            self._public.popitem(last=False)
+        return answer
+
+    def _build_case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         deadline = compute_deadline(
             case, now, self.calendar,
             due_soon_days=self.deadline_settings.due_soon_days,

@@ -60,7 +60,7 @@ def rebuild_index(services: Services, progress_label: str = "search index") -> N
         return
     total = len(services.guides.ids_sync())
     progress = Progress(progress_label, total)
-    services.search.rebuild(services.guides.iter_all(), progress=progress.advance)  # type: ignore[attr-defined]
+    services.search.rebuild(services.guides.iter_all(), progress=progress.advance)
     progress.close()
 
 

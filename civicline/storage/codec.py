@@ -11,21 +11,19 @@ from civicline.core.events import CaseEvent, parse_event
 from civicline.core.models import Applicant, Case, Person, TimelineEntry
 from civicline.core.stages import ApplicantKind, CaseResult, Stage
 
+# Enum lookups by value through dicts: Enum.__call__ costs ~1 µs, and a case has a dozen.
+_STAGES = {stage.value: stage for stage in Stage}
+_KINDS = {kind.value: kind for kind in ApplicantKind}
+_RESULTS = {result.value: result for result in CaseResult}
+_fromiso = datetime.fromisoformat
+
 
 def _person(p: Person | None) -> list[str] | None:
     return None if p is None else [p.name, p.phone, p.role]
 
 
-def _unperson(v: list[str] | None) -> Person | None:
-    return None if v is None else Person(v[0], v[1], v[2])
-
-
 def _dt(v: datetime | None) -> str | None:
     return None if v is None else v.isoformat()
-
-
-def _undt(v: str | None) -> datetime | None:
-    return None if v is None else datetime.fromisoformat(v)
 
 
 def encode_case(case: Case) -> bytes:
@@ -47,21 +45,31 @@ def encode_case(case: Case) -> bytes:
 def decode_case(raw: bytes) -> Case:
     d: dict[str, Any] = orjson.loads(raw)
     app = d["app"]
-    updated = _undt(d["upd"])
-    assert updated is not None  # noqa: S101 -- always written
+    persons: dict[tuple[str, str, str], Person] = {}  # handlers repeat across the timeline
+
+    def person(v: list[str] | None) -> Person | None:
+        if v is None:
+            return None
+        key = (v[0], v[1], v[2])
+        found = persons.get(key)
+        if found is None:
+            found = persons[key] = Person(*key)
+        return found
+
+    acc, end = d["acc"], d["end"]
     return Case(
-        case_no=d["no"], stage=Stage(d["st"]), department=d["dep"], item_name=d["item"],
-        accepted_at=_undt(d["acc"]), updated_at=updated,
-        applicant=Applicant(app[0], ApplicantKind(app[1]), app[2], app[3]),
+        case_no=d["no"], stage=_STAGES[d["st"]], department=d["dep"], item_name=d["item"],
+        accepted_at=_fromiso(acc) if acc else None, updated_at=_fromiso(d["upd"]),
+        applicant=Applicant(app[0], _KINDS[app[1]], app[2], app[3]),
         query_code=d["code"], promised_days=d["days"], window=d["win"], office_phone=d["tel"],
         fee=d["fee"], confidential=d["conf"],
-        result=CaseResult(d["res"]) if d["res"] else None, pickup=d["pick"],
+        result=_RESULTS[d["res"]] if d["res"] else None, pickup=d["pick"],
         guide_id=d["guide"],
-        handlers={k: p for k, v in d["h"].items() if (p := _unperson(v)) is not None},
-        missing_materials=tuple(d["miss"]), concluded_at=_undt(d["end"]),
+        handlers={k: p for k, v in d["h"].items() if (p := person(v)) is not None},
+        missing_materials=tuple(d["miss"]), concluded_at=_fromiso(end) if end else None,
         timeline=tuple(
-            TimelineEntry(t[0], Stage(t[1]), datetime.fromisoformat(t[2]), t[3],
-                          _unperson(t[4]), t[5], tuple(t[6]))
+            TimelineEntry(t[0], _STAGES[t[1]], _fromiso(t[2]), t[3], person(t[4]), t[5],
+                          tuple(t[6]))
             for t in d["tl"]
         ),
     )

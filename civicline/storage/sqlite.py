@@ -14,7 +14,8 @@ import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from importlib import resources
@@ -129,6 +130,7 @@ class _CaseTx:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.written: list[str] = []  # case keys, for the readers' cache
         row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM case_events").fetchone()
         self._seq = int(row[0])
 
@@ -161,6 +163,7 @@ class _CaseTx:
             (event.event_id, key, seq, encode_event(event)))
 
     def put_case(self, case: Case) -> None:
+        self.written.append(case_key(case.case_no))
         concluded_on = (case.concluded_at.astimezone(SHANGHAI).date().isoformat()
                         if case.concluded_at else None)
         self.conn.execute(
@@ -174,12 +177,32 @@ class _CaseTx:
 
 
 class SqliteCaseStore:
-    def __init__(self, db: Database) -> None:
+    """Cases in SQLite, with a bounded cache of decoded cases in front of the reader.
+
+    Citizens re-check the same cases, and decoding a case costs more than fetching it.
+    Writes through this store evict what they change once they commit; in a multi-process
+    deployment the bus carries the same evictions (`invalidate`).
+    """
+
+    def __init__(self, db: Database, cache_size: int = 20_000) -> None:
         self.db = db
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Case] = OrderedDict()
 
     def get_sync(self, key: str) -> Case | None:
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
         row = self.db.reader.execute("SELECT body FROM cases WHERE key=?", (key,)).fetchone()
-        return None if row is None else decode_case(row[0])
+        if row is None:
+            return None
+        case = decode_case(row[0])
+        if self.cache_size:
+            self._cache[key] = case
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return case
 
     async def get(self, key: str) -> Case | None:
         try:
@@ -187,11 +210,31 @@ class SqliteCaseStore:
         except sqlite3.OperationalError as exc:
             raise BackendUnavailable(str(exc)) from exc
 
+    def invalidate(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._cache.pop(key, None)
+
     async def write(self, work: Callable[[CaseWriteTx], T]) -> T:
-        return await self.db.write(lambda conn: work(_CaseTx(conn)))
+        txs: list[_CaseTx] = []
+
+        def run(conn: sqlite3.Connection) -> T:
+            txs.append(_CaseTx(conn))
+            return work(txs[-1])
+        try:
+            return await self.db.write(run)
+        finally:
+            self.invalidate(key for tx in txs for key in tx.written)
 
     def write_sync(self, work: Callable[[CaseWriteTx], T]) -> T:
-        return self.db.write_sync(lambda conn: work(_CaseTx(conn)))
+        txs: list[_CaseTx] = []
+
+        def run(conn: sqlite3.Connection) -> T:
+            txs.append(_CaseTx(conn))
+            return work(txs[-1])
+        try:
+            return self.db.write_sync(run)
+        finally:
+            self.invalidate(key for tx in txs for key in tx.written)
 
     async def concluded_on(self, day: date, departments: Sequence[str] | None = None,
                            limit: int = 200, offset: int = 0) -> list[Case]:
