@@ -85,6 +85,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Channels register their settings sections on import; load them before the settings.
+    import civicline.channels.registry  # noqa: F401
     try:
         settings = settings_from(args)
     except ConfigError as exc:

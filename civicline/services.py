@@ -12,9 +12,11 @@ from civicline.core.guides import GuideService
 from civicline.core.ingest import IngestService
 from civicline.core.ports import Clock, GuideSearch
 from civicline.core.query import QueryService
+from civicline.core.queue import QueueCategory, QueueService
 from civicline.core.ratelimit import TokenBucketLimiter
 from civicline.core.workdays import WorkCalendar
 from civicline.settings import Settings
+from civicline.storage.queue_sqlite import SqliteQueueStore
 from civicline.storage.sqlite import (
     Database,
     SqliteAuditLog,
@@ -43,6 +45,7 @@ class Services:
     query: QueryService
     ingest: IngestService
     guide_service: GuideService
+    queue: QueueService
 
     async def close(self) -> None:
         await self.bus.close()
@@ -54,6 +57,10 @@ def build_calendar(settings: Settings) -> WorkCalendar:
     calendar = WorkCalendar.from_config(settings.deadlines.calendar_file)
     calendar.prepare_years()
     return calendar
+
+
+def queue_categories(settings: Settings) -> list[QueueCategory]:
+    return [QueueCategory(*entry.split(":", 1)) for entry in settings.queue.categories]
 
 
 def open_search(settings: Settings, guides: SqliteGuideStore) -> GuideSearch | None:
@@ -87,4 +94,5 @@ def open_services(settings: Settings, clock: Clock | None = None, *,
         tokens=SqliteTokenStore(db), audit=audit, bus=bus, search=search, calendar=calendar,
         query=query, ingest=IngestService(cases, bus),
         guide_service=GuideService(guides, search, bus, clock),
+        queue=QueueService(SqliteQueueStore(db), bus, queue_categories(settings), clock),
     )

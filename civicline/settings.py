@@ -8,6 +8,7 @@ short forms in ENV_ALIASES for the values operators set most.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -73,6 +74,14 @@ class SearchSettings:
 
 
 @dataclass(frozen=True)
+class QueueSettings:
+    # Service categories of the built-in queue: "PREFIX:name"; ticket numbers are the prefix
+    # and three digits (A023), restarting each day.
+    categories: tuple[str, ...] = ("A:综合受理", "B:企业开办", "C:不动产登记", "D:社保医保",
+                                   "E:公安户政")
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     level: str = "INFO"
     format: str = "json"  # json | console
@@ -92,6 +101,7 @@ class Settings:
     query: QuerySettings = field(default_factory=QuerySettings)
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     # Sections registered by channels (register_section), by name.
@@ -255,6 +265,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             f"[logging] format: must be json or console, got {settings.logging.format!r}"
         )
+    for entry in settings.queue.categories:
+        prefix, colon, name = entry.partition(":")
+        if not colon or not re.fullmatch(r"[A-Z]{1,2}", prefix) or not name.strip():
+            raise ConfigError(f"[queue] categories: each entry is 'PREFIX:名称' with 1–2 "
+                              f"capital letters, got {entry!r}")
     url = settings.redis.url.value
     if url and not url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("[redis] url: must start with redis://, rediss:// or unix://")

@@ -48,7 +48,7 @@ def test_the_example_config_file_loads_and_documents_every_key() -> None:
     example = ROOT / "config" / "civicline.toml"
     settings = load_settings(example, env={})
     text = example.read_text(encoding="utf-8")
-    for section in ("server", "storage", "redis", "query", "deadlines", "search", "logging",
-                    "demo"):
+    for section in ("server", "storage", "redis", "query", "deadlines", "search", "queue",
+                    "logging", "demo"):
         for field in fields(getattr(settings, section)):
             assert f"\n{field.name} =" in text, f"[{section}] {field.name} is not in the example"

@@ -18,6 +18,13 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int  # arrival order, increasing, never reused
+    case_key: str
+    event: CaseEvent
+
+
 class CaseWriteTx(Protocol):
     """One write transaction over cases and their events (runs in the store's writer thread)."""
 
@@ -38,6 +45,11 @@ class CaseStore(Protocol):
                            limit: int = 200, offset: int = 0) -> list[Case]: ...
     async def count(self) -> int: ...
     def iter_all(self, batch: int = 1000) -> Iterator[Case]: ...
+    async def events_after(self, seq: int, limit: int = 500) -> list[StoredEvent]:
+        """Accepted events with arrival seq > `seq`, in arrival order: a durable feed that a
+        consumer (the notifier) reads from its own saved cursor, so nothing is lost in a crash.
+        """
+        ...
 
 
 class GuideStore(Protocol):

@@ -29,7 +29,7 @@ from civicline.core.errors import BackendUnavailable
 from civicline.core.events import CaseEvent
 from civicline.core.models import Case, Guide, guide_from_dict, guide_to_dict, with_version
 from civicline.core.normalize import case_key
-from civicline.core.ports import CaseWriteTx, Disclosure
+from civicline.core.ports import CaseWriteTx, Disclosure, StoredEvent
 from civicline.storage.codec import decode_case, decode_event, encode_case, encode_event
 
 T = TypeVar("T")
@@ -271,6 +271,12 @@ class SqliteCaseStore:
                 last = rows[-1][0]
         finally:
             conn.close()
+
+    async def events_after(self, seq: int, limit: int = 500) -> list[StoredEvent]:
+        return [StoredEvent(int(row_seq), str(key), decode_event(body))
+                for row_seq, key, body in self.db.reader.execute(
+                    "SELECT seq, case_key, body FROM case_events WHERE seq > ? ORDER BY seq "
+                    "LIMIT ?", (seq, limit))]
 
     def iter_events(self, key: str) -> list[tuple[CaseEvent, int]]:
         return [(decode_event(body), int(seq)) for seq, body in self.db.reader.execute(
