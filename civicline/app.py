@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from civicline.api import ingest, open311, openapi, ops, public
+from civicline.api import ingest, open311, openapi, ops, public, queue
 from civicline.api.keys import SERVICES
 from civicline.api.problems import problem_middleware
 from civicline.channels.registry import CHANNELS, ChannelMount
+from civicline.core.bus import CASE_TOPIC, SubscriberOverflow
 from civicline.core.ports import Clock
 from civicline.services import Services, open_services
 from civicline.settings import Settings
@@ -31,8 +34,31 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         if owned:
             await app[SERVICES].close()
 
+    async def evict_changed_cases(app: web.Application) -> AsyncIterator[None]:
+        """Scale-out: other processes' case changes arrive on the shared bus; drop our copies."""
+        task = None
+        if settings.redis.url:
+            cases = app[SERVICES].cases
+
+            async def evict() -> None:
+                while True:
+                    try:
+                        async for message in app[SERVICES].bus.subscribe({CASE_TOPIC}):
+                            cases.invalidate([message.key])
+                        return  # the bus closed
+                    except SubscriberOverflow:
+                        cases.invalidate_all()  # fell behind: start again from a clean cache
+            task = asyncio.create_task(evict())
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app.cleanup_ctx.append(services_ctx)
-    for table in (public.routes, ingest.routes, open311.routes, openapi.routes, ops.routes):
+    app.cleanup_ctx.append(evict_changed_cases)
+    for table in (public.routes, ingest.routes, open311.routes, openapi.routes, ops.routes,
+                  queue.routes):
         app.router.add_routes(table)
     for _, mount in CHANNELS if channels is None else channels:
         mount(app, settings)

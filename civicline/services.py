@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from civicline.core.bus import EventBus, InProcessBus
 from civicline.core.clock import now_shanghai
 from civicline.core.guides import GuideService
 from civicline.core.ingest import IngestService
-from civicline.core.ports import Clock, GuideSearch
+from civicline.core.ports import Clock, GuideSearch, RateLimiter
 from civicline.core.query import QueryService
 from civicline.core.queue import QueueCategory, QueueService
 from civicline.core.ratelimit import TokenBucketLimiter
@@ -47,8 +48,13 @@ class Services:
     guide_service: GuideService
     queue: QueueService
 
+    # Scale-out only: the Redis client behind the bus and the limiter (closed after the bus).
+    redis: Any = None
+
     async def close(self) -> None:
         await self.bus.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         self.db.close()
 
 
@@ -73,17 +79,30 @@ def open_search(settings: Settings, guides: SqliteGuideStore) -> GuideSearch | N
 
 
 def open_services(settings: Settings, clock: Clock | None = None, *,
-                  bus: EventBus | None = None, with_search: bool = True) -> Services:
+                  bus: EventBus | None = None, limiter: RateLimiter | None = None,
+                  with_search: bool = True) -> Services:
+    """Every core service. With `[redis] url` set, the bus and the rate limits are shared
+    across processes through Redis; otherwise they live in this process."""
     clock = clock or now_shanghai
     db = Database(settings.data_dir)
     cases = SqliteCaseStore(db)
     guides = SqliteGuideStore(db)
     audit = SqliteAuditLog(db)
+    client = None
+    if settings.redis.url and (bus is None or limiter is None):
+        from civicline.scaleout import RedisBus, RedisRateLimiter, redis_client
+
+        # No I/O here: the client connects on first use, inside the serving event loop.
+        client = redis_client(settings.redis)
+        bus = bus or RedisBus(client, settings.redis.prefix)
+        limiter = limiter or RedisRateLimiter(
+            client, settings.query.lookups_per_minute, settings.query.lookup_burst, clock,
+            settings.redis.prefix)
     bus = bus or InProcessBus()
+    limiter = limiter or TokenBucketLimiter(settings.query.lookups_per_minute,
+                                            settings.query.lookup_burst, clock)
     search = open_search(settings, guides) if with_search else None
     calendar = build_calendar(settings)
-    limiter = TokenBucketLimiter(settings.query.lookups_per_minute, settings.query.lookup_burst,
-                                 clock)
     query = QueryService(
         cases=cases, guides=guides, search=search, audit=audit, attempts=SqliteCodeAttempts(db),
         limiter=limiter, calendar=calendar, settings=settings.query,
@@ -95,4 +114,5 @@ def open_services(settings: Settings, clock: Clock | None = None, *,
         query=query, ingest=IngestService(cases, bus),
         guide_service=GuideService(guides, search, bus, clock),
         queue=QueueService(SqliteQueueStore(db), bus, queue_categories(settings), clock),
+        redis=client,
     )

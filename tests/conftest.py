@@ -16,6 +16,7 @@ from civicline.core.clock import FixedClock
 from civicline.services import Services, open_services
 from civicline.settings import Settings, load_settings
 from tests.factories import NOW
+from tests.redis_support import *  # noqa: F403 -- redis_url / redis_prefix fixtures
 
 _real_connect = socket.socket.connect
 
@@ -61,7 +62,8 @@ ClientFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]
 @pytest.fixture
 async def client(aiohttp_client: ClientFactory, settings: Settings, services: Services
                  ) -> TestClient[web.Request, web.Application]:
-    return await aiohttp_client(create_app(settings, services=services))
+    # The core API alone; channels mount themselves in their own tests and the e2e test.
+    return await aiohttp_client(create_app(settings, services=services, channels=()))
 
 
 @pytest.fixture

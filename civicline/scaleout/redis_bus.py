@@ -33,6 +33,7 @@ log = logging.getLogger("civicline.scaleout")
 
 SEQ_PER_MS = 1000
 _READ_COUNT = 1000  # entries per XREAD round trip
+_RECANCEL_S = 0.05  # close() cancels again this often while the reader lives
 _READY_WAIT_S = 5.0  # publish waits this long at most for this bus's new subscribers
 _STREAM_ID = re.compile(r"^\d+-\d+$")
 # Failures that a reconnect can cure; anything else ends the subscription with the cause.
@@ -81,6 +82,7 @@ class RedisSubscription:
         self._overflowed = False
         self._error: BaseException | None = None
         self._ended = False
+        self._closing = False
         self._ready = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -131,9 +133,12 @@ class RedisSubscription:
     async def close(self) -> None:
         """Stop the reader and end iteration."""
         self._bus.drop(self)
-        if not self._task.done():
+        self._closing = True
+        # Python 3.11's asyncio.wait_for (used by redis-py to send) can swallow a cancel that
+        # lands as a send completes; the reader would then block until XREAD times out.
+        while not self._task.done():
             self._task.cancel()
-            await asyncio.wait({self._task})
+            await asyncio.wait({self._task}, timeout=_RECANCEL_S)
         self._end()
 
     def _end(self) -> None:
@@ -163,14 +168,17 @@ class RedisSubscription:
                         log.info("bus reader resumed", extra={
                             "topics": sorted(self.topics), "resume_from": dict(self._read_pos)})
                     attempt = 0
-                    while True:
+                    while not self._closing:
                         reply = await client.xread(
                             {s: self._read_pos[t] for s, t in self._streams.items()},
                             count=_READ_COUNT, block=self._bus.block_ms,
                         )
                         if reply and not self._deliver(reply):
                             return
+                    return
                 except _RETRYABLE as exc:
+                    if self._closing:
+                        return  # our cancel was swallowed (see close()) and the read then failed
                     attempt += 1
                     delay = self._bus.backoff_delay(attempt)
                     log.warning("bus reader lost Redis, retrying", extra={

@@ -214,6 +214,9 @@ class SqliteCaseStore:
         for key in keys:
             self._cache.pop(key, None)
 
+    def invalidate_all(self) -> None:
+        self._cache.clear()
+
     async def write(self, work: Callable[[CaseWriteTx], T]) -> T:
         txs: list[_CaseTx] = []
 
@@ -286,11 +289,27 @@ class SqliteCaseStore:
 class SqliteGuideStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Decoded guides by id with their version: decoding dominates a guide read, and the
+        # version column tells whether a cached one is still current (any process may write).
+        self._decoded: dict[str, Guide] = {}
 
     def get_sync(self, guide_id: str) -> Guide | None:
         row = self.db.reader.execute(
-            "SELECT body FROM guides WHERE id=? AND removed=0", (guide_id,)).fetchone()
-        return None if row is None else guide_from_dict(orjson.loads(row[0]))
+            "SELECT version FROM guides WHERE id=? AND removed=0", (guide_id,)).fetchone()
+        if row is None:
+            return None
+        cached = self._decoded.get(guide_id)
+        if cached is not None and cached.version == row[0]:
+            return cached
+        body = self.db.reader.execute("SELECT body FROM guides WHERE id=?",
+                                      (guide_id,)).fetchone()
+        if body is None:
+            return None
+        guide = guide_from_dict(orjson.loads(body[0]))
+        if len(self._decoded) >= 5000:  # bounded: a hall has hundreds; benchmarks 20,000
+            self._decoded.clear()
+        self._decoded[guide_id] = guide
+        return guide
 
     async def get(self, guide_id: str) -> Guide | None:
         return self.get_sync(guide_id)
