@@ -62,6 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
     load = demo_sub.add_parser("load", help="load the standard demo data set (idempotent)")
     _common(load)
 
+    sms = sub.add_parser("sms", help="the SMS channel")
+    sms_sub = sms.add_subparsers(dest="sms_command", required=True)
+    sim = sms_sub.add_parser("simulate", help="print what the phone would show, and its parts")
+    _common(sim)
+    sim.add_argument("--from", dest="sender", required=True, help="the sender's number")
+    sim.add_argument("--gateway", choices=["twilio", "gateway"], default="twilio")
+    sim.add_argument("text")
+    outbox = sub.add_parser("outbox", help="the notification outbox (phones masked)")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_list = outbox_sub.add_parser("list", help="recent messages")
+    _common(outbox_list)
+    outbox_list.add_argument("--state")
+    outbox_list.add_argument("--limit", type=int, default=50)
+    for name in ("show", "retry"):
+        operation = outbox_sub.add_parser(name, help=f"{name} one message")
+        _common(operation)
+        operation.add_argument("id", type=int)
+
     search = sub.add_parser("search", help="the guide search index")
     search_sub = search.add_subparsers(dest="search_command", required=True)
     rebuild = search_sub.add_parser("rebuild", help="rebuild the index from the store")
@@ -80,6 +98,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         server["port"] = args.port
     if server:
         overrides["server"] = server
+    if getattr(args, "demo", False):
+        # The demo shows sent SMS on a developer page and accepts the documented dev token.
+        overrides["sms"] = {"dev_mode": True}
     return load_settings(getattr(args, "config", None), overrides=overrides)
 
 
@@ -103,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": commands.export_files,
         "demo": commands.demo,
         "search": commands.search,
+        "sms": commands.sms,
+        "outbox": commands.outbox,
     }[args.command]
     try:
         return handler(settings, args)

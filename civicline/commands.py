@@ -76,9 +76,13 @@ def prepare_demo(services: Services) -> None:
             f"  curl {base}/api/v1/cases/{sample.case_no}",
             f"  curl -H 'X-Query-Code: {sample.query_code}' {base}/api/v1/cases/{sample.case_no}",
         ]
+    from civicline.sms.config import DEV_TWILIO_AUTH_TOKEN
+
     lines += [
         f"  curl '{base}/api/v1/guides?q=开饭店'",
         f"  department token for {DEMO_DEPARTMENT} (POST /api/v1/events): {token}",
+        f"  SMS sent by the demo (console provider): {base}/sms/dev/sent",
+        f"  Twilio webhook dev auth token (sign test requests with it): {DEV_TWILIO_AUTH_TOKEN}",
         "",
     ]
     print("\n".join(lines), file=sys.stderr)
@@ -160,3 +164,17 @@ def export_files(settings: Settings, args: argparse.Namespace) -> int:
     from civicline.ingest.cli import run_export
 
     return run_export(settings, args.kind, args.path)  # a str: "dir/" means a directory
+
+
+def sms(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.sms.simulate import simulate
+
+    return simulate(settings, args.sender, args.text, args.gateway)
+
+
+def outbox(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.sms.cli import outbox_list, outbox_retry, outbox_show
+
+    if args.outbox_command == "list":
+        return outbox_list(settings, args.state, args.limit)
+    return (outbox_show if args.outbox_command == "show" else outbox_retry)(settings, args.id)

@@ -116,6 +116,7 @@ ENV_ALIASES: dict[str, tuple[str, str]] = {
     "CIVICLINE_DATA_DIR": ("storage", "data_dir"),
     "CIVICLINE_PUBLIC_URL": ("server", "public_url"),
     "CIVICLINE_REDIS_URL": ("redis", "url"),
+    "CIVICLINE_TWILIO_AUTH_TOKEN": ("sms", "twilio_auth_token"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Outbound notifications: the durable outbox, the notifier, the dispatcher and the sweeper."""

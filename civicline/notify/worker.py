@@ -1,0 +1,54 @@
+"""A process that runs only the dispatcher loop (and its sweeper) over the data directory.
+
+    python -m civicline.notify.worker --data-dir D [--config C]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+
+from civicline.notify.wiring import open_notify
+from civicline.services import open_services
+from civicline.settings import load_settings
+from civicline.sms.config import sms_settings
+from civicline.sms.providers import build_providers
+from civicline.sms.providers.console import ConsoleSender
+
+
+async def run(data_dir: str | None, config: Path | None) -> None:
+    overrides = {"storage": {"data_dir": data_dir}} if data_dir else {}
+    settings = load_settings(config, overrides=overrides)
+    services = open_services(settings, with_search=False)
+    providers = build_providers(settings, sms_settings(settings))
+    notify = open_notify(services, providers)
+    for provider in providers:
+        if isinstance(provider, ConsoleSender):
+            provider.receipts = notify.receipt
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await notify.sweep()
+    await notify.start(notifier=False, dispatcher=True)
+    try:
+        await stop.wait()
+    finally:
+        await notify.close()
+        await services.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="civicline-notify-worker")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--config", type=Path)
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(args.data_dir, args.config))
+
+
+if __name__ == "__main__":
+    main()

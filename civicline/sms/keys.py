@@ -1,0 +1,14 @@
+"""Typed app keys of the SMS channel."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from civicline.notify.wiring import Notify
+from civicline.sms.config import SmsSettings
+from civicline.sms.conversation import Conversation
+
+NOTIFY = web.AppKey("sms_notify", Notify)
+CONVERSATION = web.AppKey("sms_conversation", Conversation)
+SMS_SETTINGS = web.AppKey("sms_settings", SmsSettings)
+PUBLIC_BASE = web.AppKey("sms_public_base", str)  # settings.server.public_url, no trailing /

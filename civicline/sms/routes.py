@@ -1,0 +1,46 @@
+"""The SMS channel's routes and its notify loops, mounted on the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from civicline.api.keys import SERVICES
+from civicline.notify.wiring import open_notify
+from civicline.settings import Settings
+from civicline.sms import devpage, gateway_webhook, status, twilio_webhook
+from civicline.sms.config import sms_settings
+from civicline.sms.conversation import Conversation
+from civicline.sms.keys import CONVERSATION, NOTIFY, PUBLIC_BASE, SMS_SETTINGS
+from civicline.sms.providers import build_providers
+from civicline.sms.providers.console import ConsoleSender
+
+
+def mount_routes(app: web.Application, settings: Settings) -> None:
+    """Add the SMS routes; the notify loops run from a cleanup_ctx over app[SERVICES]."""
+    sms = sms_settings(settings)
+    app[SMS_SETTINGS] = sms
+    app[PUBLIC_BASE] = settings.server.public_url.rstrip("/")
+    app.router.add_post("/sms/twilio", twilio_webhook.inbound)
+    app.router.add_post("/sms/twilio/status", status.twilio_status)
+    app.router.add_post("/sms/gateway", gateway_webhook.inbound)
+    app.router.add_post("/sms/gateway/receipt", status.gateway_receipt)
+    if sms.dev_mode:
+        app.router.add_get("/sms/dev/sent", devpage.sent_page)
+
+    async def notify_ctx(app: web.Application) -> AsyncIterator[None]:
+        services = app[SERVICES]
+        providers = build_providers(settings, sms)
+        notify = open_notify(services, providers)
+        for provider in providers:
+            if isinstance(provider, ConsoleSender):
+                provider.receipts = notify.receipt
+        app[NOTIFY] = notify
+        app[CONVERSATION] = Conversation(services.query, notify.outbox, sms, services.clock,
+                                         app[PUBLIC_BASE])
+        await notify.start(notifier=True, dispatcher=sms.dispatch_in_app, deadlines=True)
+        yield
+        await notify.close()
+
+    app.cleanup_ctx.append(notify_ctx)

@@ -1,0 +1,1 @@
+"""Local fakes standing in for external services, on loopback only."""
