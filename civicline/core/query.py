@@ -304,6 +304,14 @@ class QueryService:
     async def departments(self) -> list[DepartmentInfo]:
         return [DepartmentInfo(name, count) for name, count in await self.guides.departments()]
 
+    async def life_events(self) -> list[tuple[str, int]]:
+        """Life events named by the current guides with their guide counts, first-seen order."""
+        counts: dict[str, int] = {}
+        for guide in await self.guides.list_guides():
+            for event in guide.life_events:
+                counts[event] = counts.get(event, 0) + 1
+        return list(counts.items())
+
     # -- publication -------------------------------------------------------------------------
 
     async def published_results(self, day: date | None = None,
