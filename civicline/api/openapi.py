@@ -114,6 +114,22 @@ SPEC: dict[str, Any] = {
                 "application/x-ndjson": {"schema": _STR}}},
             "responses": {**_ok({"type": "object"}),
                           **_problem_responses(400, 401, 403, 413, 422)}}},
+        "/api/v1/queue/calls": {"post": {
+            "summary": "报告叫号（同一票号再次报告为重呼）", "security": [{"bearer": []}],
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "required": ["ticket", "window"],
+                "properties": {"ticket": _STR, "window": _STR, "service": _STR,
+                               "called_at": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {"201": {"description": "已记录"},
+                          **_problem_responses(400, 401, 413)}}},
+        "/api/v1/queue/tickets": {"post": {
+            "summary": "取号（内置排队）",
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "required": ["category"],
+                "properties": {"category": _STR}}}}},
+            "responses": {"201": {"description": "已取号"}, **_problem_responses(400, 429)}}},
+        "/api/v1/queue": {"get": {"summary": "各业务等候人数与最近叫号",
+                                  "responses": _ok({"type": "object"})}},
         "/api/v1/openapi.json": {"get": {"summary": "本文档",
                                          "responses": _ok({"type": "object"})}},
         "/healthz": {"get": {"summary": "健康检查", "responses": _ok({"type": "object"})}},

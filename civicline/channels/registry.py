@@ -10,9 +10,18 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from civicline.bigscreen import mount as bigscreen_mount
+from civicline.kiosk import mount as kiosk_mount
 from civicline.settings import Settings
+from civicline.sms import mount as sms_mount
+from civicline.wap import mount as wap_mount
 
 ChannelMount = Callable[[web.Application, Settings], None]
 
 # (name, mount); channels add one line each when they land.
-CHANNELS: list[tuple[str, ChannelMount]] = []
+CHANNELS: list[tuple[str, ChannelMount]] = [
+    ("sms", sms_mount),
+    ("wap", wap_mount),
+    ("kiosk", kiosk_mount),
+    ("bigscreen", bigscreen_mount),
+]
