@@ -126,7 +126,7 @@ async def test_guide_search_over_http_with_filters_paging_and_bad_input(
 
     services = open_services(settings, clock)
     try:
-        client = await aiohttp_client(create_app(settings, services=services))
+        client = await aiohttp_client(create_app(settings, services=services, channels=()))
         await services.guide_service.put(make_guide())
         await services.guide_service.put(make_guide("2001", title="结婚登记", department="民政局",
                                                     aliases=("领结婚证",), life_events=("婚姻",)))

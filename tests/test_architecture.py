@@ -45,3 +45,16 @@ def test_only_the_settings_module_reads_the_environment() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "os.environ" not in text and "getenv(" not in text, path
+
+
+def test_every_registered_channel_is_mounted_by_the_app_factory(tmp_path: Path) -> None:
+    from civicline.app import create_app
+    from civicline.channels.registry import CHANNELS
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(tmp_path))
+    prefixes = {resource.canonical for resource in app.router.resources()}
+    expected = {"sms": "/sms/", "wap": "/wap", "kiosk": "/kiosk", "bigscreen": "/bigscreen/"}
+    assert {name for name, _ in CHANNELS} == set(expected)
+    for name, prefix in expected.items():
+        assert any(p.startswith(prefix) for p in prefixes), f"{name} is not mounted"
