@@ -81,6 +81,8 @@ def prepare_demo(services: Services) -> None:
     lines += [
         f"  curl '{base}/api/v1/guides?q=开饭店'",
         f"  department token for {DEMO_DEPARTMENT} (POST /api/v1/events): {token}",
+        f"  WAP pages for phones: {base}/wap/   touch kiosk: {base}/kiosk/",
+        f"  display wall: {base}/bigscreen/hall   staff window page: {base}/staff/window/1",
         f"  SMS sent by the demo (console provider): {base}/sms/dev/sent",
         f"  Twilio webhook dev auth token (sign test requests with it): {DEV_TWILIO_AUTH_TOKEN}",
         "",

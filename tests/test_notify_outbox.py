@@ -242,3 +242,34 @@ async def test_a_conditional_claim_never_hands_one_message_to_two_workers(pipeli
     assert len(first) == 2 and second == []
 
 
+
+
+async def test_deadline_scan_alerts_the_handler_of_an_overdue_case_once_a_day(
+        tmp_path: Path) -> None:
+    """Red alert to the responsible staff for an open overdue case; a rescan adds nothing."""
+    from datetime import timedelta
+
+    from civicline.core.clock import FixedClock
+    from civicline.core.ingest import apply_batch_sync
+    from civicline.notify.wiring import open_notify
+    from civicline.services import open_services
+    from tests.conftest import make_settings
+    from tests.factories import NOW, make_event
+
+    clock = FixedClock(NOW)
+    services = open_services(make_settings(tmp_path / "d"), clock, with_search=False)
+    try:
+        apply_batch_sync(services.cases, [
+            make_event(case_no="OVER-1", at=NOW - timedelta(days=30), promised_days=3),
+            make_event(case_no="DONE-1", at=NOW - timedelta(days=30), promised_days=3),
+            make_event(case_no="DONE-1", stage="concluded", first=False,
+                       at=NOW - timedelta(days=20)),
+            make_event(case_no="FRESH-1", at=NOW - timedelta(hours=2), promised_days=10),
+        ])
+        notify = open_notify(services, [])
+        assert await notify.notifier.scan_deadlines() == 1
+        assert await notify.notifier.scan_deadlines() == 1  # built again, but deduplicated
+        rows = notify.outbox.recent(limit=10)
+        assert [(m.template, m.recipient) for m in rows] == [("staff_overdue", "13900002222")]
+    finally:
+        await services.close()

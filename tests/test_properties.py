@@ -98,3 +98,13 @@ def test_impossible_or_far_dates_are_rejected_not_crashing(moment: datetime) -> 
         assert moment.year < 2000 or moment.year > 2100
     else:
         assert 2000 <= event.occurred_at.year <= 2100
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50_000), min_size=1, max_size=6,
+                unique=True))
+def test_stored_events_decode_to_exactly_what_was_validated(offsets: list[int]) -> None:
+    from civicline.storage.codec import decode_event, encode_event
+
+    for wire in _timeline(offsets):
+        event = parse_event({**wire, "result": "approved", "missing_materials": ["图纸"]})
+        assert decode_event(encode_event(event)) == event

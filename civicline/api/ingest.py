@@ -32,7 +32,7 @@ async def post_events(request: web.Request) -> web.Response:
     items, batch = parse_json_or_ndjson(await read_text(request), request.content_type)
     if len(items) > MAX_BATCH:
         raise ProblemError("invalid-request", f"每批最多 {MAX_BATCH} 个事件")
-    outcomes = await request.config_dict[SERVICES].ingest.ingest(items, department)
+    outcomes = await request.app[SERVICES].ingest.ingest(items, department)
     counts = Counter(o.status for o in outcomes)
     body = {
         "accepted": counts[OutcomeStatus.ACCEPTED],
@@ -78,7 +78,7 @@ async def put_guide(request: web.Request) -> web.Response:
         raise ProblemError("invalid-request", f"指南字段不正确：{exc}") from None
     if not guide.title.strip():
         raise ProblemError("invalid-request", "title: 不能为空")
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     existing = await services.guides.get(guide_id)
     if guide.department != department or (existing and existing.department != department):
         raise ProblemError("forbidden", "该令牌无权修改其他部门的指南")
@@ -89,7 +89,7 @@ async def put_guide(request: web.Request) -> web.Response:
 @routes.delete("/api/v1/guides/{guide_id}")
 async def delete_guide(request: web.Request) -> web.Response:
     department = await require_department(request)
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     guide_id = request.match_info["guide_id"]
     existing = await services.guides.get(guide_id)
     if existing is None:

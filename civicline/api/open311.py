@@ -111,14 +111,14 @@ def request_json(view: CaseView) -> dict[str, Any]:
 @routes.get(r"/open311/v2/services.{fmt}")
 async def services_list(request: web.Request) -> web.Response:
     fmt = _fmt(request)
-    guides = await request.config_dict[SERVICES].guides.list_guides()
+    guides = await request.app[SERVICES].guides.list_guides()
     return _respond(fmt, "services", "service", [service_json(g) for g in guides])
 
 
 @routes.get(r"/open311/v2/requests/{case_no}.{fmt}")
 async def request_detail(request: web.Request) -> web.Response:
     fmt = _fmt(request)
-    answer = await request.config_dict[SERVICES].query.lookup_case(
+    answer = await request.app[SERVICES].query.lookup_case(
         request.match_info["case_no"], api_asker(request))
     if answer.kind is AnswerKind.RATE_LIMITED:
         return _error(fmt, 429, "请求过于频繁，请稍后再试")
@@ -132,7 +132,7 @@ async def request_detail(request: web.Request) -> web.Response:
 @routes.get(r"/open311/discovery.{fmt}")
 async def discovery(request: web.Request) -> web.Response:
     fmt = _fmt(request)
-    base = request.config_dict[SERVICES].settings.server.public_url.rstrip("/")
+    base = request.app[SERVICES].settings.server.public_url.rstrip("/")
     changeset = "2026-11-27T00:00:00+08:00"
     endpoint = {"specification": "http://wiki.open311.org/GeoReport_v2",
                 "url": f"{base}/open311/v2", "changeset": changeset, "type": "production"}

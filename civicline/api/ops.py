@@ -68,7 +68,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     try:
         services.db.reader.execute("SELECT 1").fetchone()
     except Exception as exc:  # any store failure means unhealthy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 
 import orjson
@@ -10,7 +11,7 @@ from aiohttp import web
 from civicline.api.keys import SERVICES
 from civicline.api.problems import ProblemError
 from civicline.api.serialize import case_json, guide_json, hit_json, result_json
-from civicline.core.answer import Answer, AnswerKind
+from civicline.core.answer import Answer, AnswerKind, CaseView
 from civicline.core.query import Asker
 
 routes = web.RouteTableDef()
@@ -35,11 +36,30 @@ def _page(request: web.Request) -> int:
     return int(raw)
 
 
+# Serialised public views by case, valid while the query service hands out the same Answer
+# object (it memoises public answers per case and day): most lookups are repeats.
+_public_bodies: OrderedDict[str, tuple[Answer, bytes]] = OrderedDict()
+_PUBLIC_BODIES_MAX = 20_000
+
+
+def _public_body(answer: Answer, view: CaseView) -> bytes:
+    cached = _public_bodies.get(view.case_no)
+    if cached is not None and cached[0] is answer:
+        return cached[1]
+    body = orjson.dumps(case_json(view))
+    _public_bodies[view.case_no] = (answer, body)
+    if len(_public_bodies) > _PUBLIC_BODIES_MAX:
+        _public_bodies.popitem(last=False)
+    return body
+
+
 def case_answer_response(answer: Answer) -> web.Response:
     """Map a case Answer onto HTTP: the view, or the problem that explains its absence."""
     if answer.kind in (AnswerKind.CASE_PUBLIC, AnswerKind.CASE_FULL) and answer.case:
-        return json_response(case_json(answer.case),
-                             headers={"Cache-Control": "no-store"} if answer.case.full else None)
+        if answer.case.full:
+            return json_response(case_json(answer.case), headers={"Cache-Control": "no-store"})
+        return web.Response(body=_public_body(answer, answer.case),
+                            content_type="application/json", charset="utf-8")
     if answer.kind is AnswerKind.INVALID:
         raise ProblemError("invalid-case-number", "办件编号由 1–40 位字母、数字或 - 组成")
     if answer.kind is AnswerKind.WRONG_CODE:
@@ -54,7 +74,7 @@ def case_answer_response(answer: Answer) -> web.Response:
 
 @routes.get("/api/v1/cases/{case_no}")
 async def get_case(request: web.Request) -> web.Response:
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     code = request.headers.get("X-Query-Code")
     answer = await services.query.lookup_case(request.match_info["case_no"], api_asker(request),
                                               code=code)
@@ -63,7 +83,7 @@ async def get_case(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/guides")
 async def search_guides(request: web.Request) -> web.Response:
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     query = request.query.get("q", "")
     if len(query) > 1000:
         raise ProblemError("invalid-request", "查询词过长（最多 1000 个字符）")
@@ -88,14 +108,14 @@ async def search_guides(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/guides/suggest")
 async def suggest(request: web.Request) -> web.Response:
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     prefix = request.query.get("q", "")[:100]
     return json_response({"items": services.query.suggest(prefix)})
 
 
 @routes.get("/api/v1/guides/{guide_id}")
 async def get_guide(request: web.Request) -> web.Response:
-    guide = await request.config_dict[SERVICES].query.guide(request.match_info["guide_id"])
+    guide = await request.app[SERVICES].query.guide(request.match_info["guide_id"])
     if guide is None:
         raise ProblemError("guide-not-found")
     return json_response(guide_json(guide))
@@ -103,14 +123,14 @@ async def get_guide(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/departments")
 async def departments(request: web.Request) -> web.Response:
-    rows = await request.config_dict[SERVICES].query.departments()
+    rows = await request.app[SERVICES].query.departments()
     return json_response({"items": [{"name": d.name, "guide_count": d.guide_count}
                                     for d in rows]})
 
 
 @routes.get("/api/v1/results")
 async def results(request: web.Request) -> web.Response:
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     raw_day = request.query.get("date")
     try:
         day = date.fromisoformat(raw_day) if raw_day else None

@@ -16,6 +16,7 @@ from civicline.bigscreen.keys import WALLS, Walls
 from civicline.bigscreen.routes import STATIC_DIR, routes
 from civicline.bigscreen.speech import SpeechClips
 from civicline.bigscreen.stream import Fanout
+from civicline.core.deadlines import local_date
 from civicline.core.hall_stats import HallStatsService
 from civicline.settings import Settings
 
@@ -41,7 +42,8 @@ def mount(app: web.Application, settings: Settings) -> None:
     async def walls_ctx(app: web.Application) -> AsyncIterator[None]:
         services = app[SERVICES]
         walls.stats = HallStatsService(
-            services.cases.iter_all, services.calendar, services.clock,
+            lambda: services.cases.iter_active(local_date(services.clock())),
+            services.calendar, services.clock,
             ttl_seconds=config.stats_ttl_seconds,
             due_soon_days=settings.deadlines.due_soon_days,
             seriously_overdue_days=settings.deadlines.seriously_overdue_days)

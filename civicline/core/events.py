@@ -22,6 +22,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _CONTROL_RE = re.compile(r"[\x00-\x1f]")
 EVENT_ID_RE = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
 _MAX_TEXT = 500
+_STAGES = {stage.value: stage for stage in Stage}
+# Optional free-text fields and their length limits.
+_OPTIONAL_TEXTS = (("department", 100), ("item_name", 200), ("window", 100),
+                   ("office_phone", 40), ("fee", 100), ("pickup", 200), ("guide_id", 40),
+                   ("note", _MAX_TEXT))
 _EARLIEST = datetime(2000, 1, 1, tzinfo=SHANGHAI)
 
 
@@ -161,8 +166,8 @@ def parse_event(data: Any) -> CaseEvent:
     if not CASE_NO_RE.match(case_no):
         raise InvalidInput("只能由 1–40 个字母、数字或 - 组成", "case_no")
     try:
-        stage = Stage(str(data.get("stage")))
-    except ValueError:
+        stage = _STAGES[data["stage"]]
+    except (KeyError, TypeError):
         raise InvalidInput(f"未知的环节 {str(data.get('stage'))[:40]!r}", "stage") from None
     occurred_at = parse_datetime(data.get("occurred_at"))
 
@@ -190,24 +195,22 @@ def parse_event(data: Any) -> CaseEvent:
         ):
             raise InvalidInput("应为字符串数组", "missing_materials")
         missing = tuple(m.strip() for m in missing_raw)
+    # Later events carry few fields: look at the optional texts only when present.
+    texts = {key: _text(data, key, limit=limit)
+             for key, limit in _OPTIONAL_TEXTS if data.get(key) is not None}
+    applicant = data.get("applicant")
+    handler = data.get("handler")
     return CaseEvent(
         event_id=event_id,
         case_no=case_no,
         stage=stage,
         occurred_at=occurred_at,
-        department=_text(data, "department", limit=100),
-        item_name=_text(data, "item_name", limit=200),
-        applicant=_applicant(data.get("applicant")),
+        applicant=None if applicant is None else _applicant(applicant),
         query_code=query_code,
         promised_days=promised,
-        handler=_person(data.get("handler"), "handler"),
+        handler=None if handler is None else _person(handler, "handler"),
         confidential=confidential,
-        window=_text(data, "window", limit=100),
-        office_phone=_text(data, "office_phone", limit=40),
-        fee=_text(data, "fee", limit=100),
         result=result,
-        pickup=_text(data, "pickup", limit=200),
-        guide_id=_text(data, "guide_id", limit=40),
         missing_materials=missing,
-        note=_text(data, "note"),
+        **texts,
     )

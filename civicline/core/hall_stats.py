@@ -1,9 +1,9 @@
 """The hall's statistics for display walls: today's accepted and concluded cases, on-time rate
 and overdue counts, by department.
 
-Stop-gap cost: computed from `CaseStore.iter_all()` (every case decoded, O(cases) — about
-40 ms per 10k cases on the test machines) off the event loop, at most once per TTL; a
-`CaseStore.day_stats(day)` port method over indexed columns would make it O(today's cases).
+Cost: computed from `CaseStore.iter_active(today)` (open cases and today's conclusions,
+through a partial index) off the event loop, at most once per TTL. Cases accepted today are
+open or concluded today, so they are all seen.
 """
 
 from __future__ import annotations

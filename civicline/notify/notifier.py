@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from civicline.core.bus import CASE_TOPIC, EventBus
 from civicline.core.deadlines import compute_deadline
@@ -163,11 +163,17 @@ class Notifier:
     async def scan_deadlines(self) -> int:
         """Yellow (due soon) and red (overdue) alerts to handlers, at most one a case a day."""
         now = self.clock()
+        # Open cases only, decoded and judged in a worker thread: the loop keeps serving.
+        messages = await asyncio.to_thread(self._deadline_messages, now)
+        if messages:
+            await self.outbox.enqueue(messages, now.timestamp())
+            self.on_queued()
+        return len(messages)
+
+    def _deadline_messages(self, now: datetime) -> list[NewMessage]:
         today = now.date().isoformat()
-        cases = await asyncio.to_thread(lambda: [c for c in self.cases.iter_all()
-                                                 if not c.stage.is_final])
         messages: list[NewMessage] = []
-        for case in cases:
+        for case in self.cases.iter_active():
             info = compute_deadline(case, now, self.calendar,
                                     due_soon_days=self.deadlines.due_soon_days,
                                     seriously_overdue_days=self.deadlines.seriously_overdue_days)
@@ -187,7 +193,4 @@ class Notifier:
             messages.append(build_message(template, handler.phone,
                                           f"deadline|{case.case_no}|{info.state}|{today}",
                                           variables))
-        if messages:
-            await self.outbox.enqueue(messages, now.timestamp())
-            self.on_queued()
-        return len(messages)
+        return messages

@@ -20,6 +20,7 @@ from civicline.storage.outbox_sqlite import SqliteOutbox
 log = logging.getLogger("civicline.notify")
 SWEEP_EVERY_SECONDS = 30.0
 DEADLINE_SCAN_EVERY_SECONDS = 3600.0
+DEADLINE_FIRST_SCAN_SECONDS = 60.0
 
 
 @dataclass
@@ -71,6 +72,8 @@ class Notify:
             await asyncio.sleep(min(SWEEP_EVERY_SECONDS, max(0.2, self.sms.stuck_after_seconds)))
 
     async def _deadline_scanner(self) -> None:
+        # Not at start-up: a restarting process serves first; alerts are once a case a day.
+        await asyncio.sleep(DEADLINE_FIRST_SCAN_SECONDS)
         while True:
             try:
                 await self.notifier.scan_deadlines()

@@ -281,6 +281,23 @@ class SqliteCaseStore:
                     "SELECT seq, case_key, body FROM case_events WHERE seq > ? ORDER BY seq "
                     "LIMIT ?", (seq, limit))]
 
+    def iter_active(self, day: date | None = None, batch: int = 1000) -> Iterator[Case]:
+        conn = _connect(self.db.path)
+        try:
+            open_sql = ("SELECT key, body FROM cases INDEXED BY cases_open WHERE stage NOT IN "
+                        "('concluded', 'rejected', 'withdrawn') AND key > ? ORDER BY key LIMIT ?")
+            last = ""
+            while rows := conn.execute(open_sql, (last, batch)).fetchall():
+                for _key, body in rows:
+                    yield decode_case(body)
+                last = rows[-1][0]
+            if day is not None:
+                for (body,) in conn.execute("SELECT body FROM cases WHERE concluded_on=?",
+                                            (day.isoformat(),)):
+                    yield decode_case(body)
+        finally:
+            conn.close()
+
     def iter_events(self, key: str) -> list[tuple[CaseEvent, int]]:
         return [(decode_event(body), int(seq)) for seq, body in self.db.reader.execute(
             "SELECT seq, body FROM case_events WHERE case_key=? ORDER BY seq", (key,))]
