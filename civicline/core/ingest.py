@@ -82,17 +82,16 @@ def _apply_batch(tx: CaseWriteTx, parsed: Sequence[tuple[int, CaseEvent]],
                  department: str | None) -> _Applied:
     """Runs inside one store transaction. `department` None means an operator (file import)."""
     seen = tx.existing_event_ids([event.event_id for _, event in parsed])
-    cases: dict[str, Case | None] = {}
+    keys = [case_key(event.case_no) for _, event in parsed]
+    found = tx.get_cases(keys)
+    cases: dict[str, Case | None] = {key: found.get(key) for key in keys}
     outcomes: list[EventOutcome] = []
     changes: list[tuple[Case, CaseEvent, bool]] = []
-    for index, event in parsed:
-        key = case_key(event.case_no)
+    for (index, event), key in zip(parsed, keys, strict=True):
         if event.event_id in seen:
             outcomes.append(EventOutcome(index, event.event_id, OutcomeStatus.DUPLICATE,
                                          case_no=key))
             continue
-        if key not in cases:
-            cases[key] = tx.get_case(key)
         case = cases[key]
         problem = _check(case, event, department)
         if problem is not None:

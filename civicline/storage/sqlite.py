@@ -126,16 +126,40 @@ class Database:
 
 
 class _CaseTx:
-    """CaseWriteTx over the writer connection, inside one transaction."""
+    """CaseWriteTx over the writer connection, inside one transaction.
+
+    Writes are collected and flushed with executemany: every execute releases the GIL, and
+    with the event loop thread busy each release can cost this thread a switch interval.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.written: list[str] = []  # case keys, for the readers' cache
+        self._events: list[tuple[str, str, int, bytes]] = []
+        self._cases: dict[str, tuple[str, str, str, int, str | None, str, bytes]] = {}
         row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM case_events").fetchone()
         self._seq = int(row[0])
 
+    def flush(self) -> None:
+        if self._events:
+            self.conn.executemany(
+                "INSERT INTO case_events(event_id, case_key, seq, body) VALUES (?, ?, ?, ?)",
+                self._events)
+            self._events.clear()
+        if self._cases:
+            self.conn.executemany(
+                "INSERT INTO cases(key, department, stage, confidential, concluded_on,"
+                " updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                " department=excluded.department, stage=excluded.stage,"
+                " confidential=excluded.confidential, concluded_on=excluded.concluded_on,"
+                " updated_at=excluded.updated_at, body=excluded.body",
+                list(self._cases.values()))
+            self.written.extend(self._cases)
+            self._cases.clear()
+
     def existing_event_ids(self, event_ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
+        wanted = set(event_ids)
+        found = {row[0] for row in self._events if row[0] in wanted}  # not yet flushed
         ids = list(event_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -146,10 +170,25 @@ class _CaseTx:
         return found
 
     def get_case(self, key: str) -> Case | None:
+        pending = self._cases.get(key)
+        if pending is not None:
+            return decode_case(pending[6])
         row = self.conn.execute("SELECT body FROM cases WHERE key=?", (key,)).fetchone()
         return None if row is None else decode_case(row[0])
 
+    def get_cases(self, keys: Sequence[str]) -> dict[str, Case]:
+        """Several cases in one statement per 500 keys (one GIL release, not one per case)."""
+        found = {key: decode_case(row[6]) for key in keys if (row := self._cases.get(key))}
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((key, decode_case(body)) for key, body in self.conn.execute(
+                f"SELECT key, body FROM cases WHERE key IN ({marks})", chunk))  # noqa: S608 -- placeholders only
+        return found
+
     def load_events(self, key: str) -> list[tuple[CaseEvent, int]]:
+        self.flush()
         return [(decode_event(body), int(seq)) for seq, body in self.conn.execute(
             "SELECT seq, body FROM case_events WHERE case_key=? ORDER BY seq", (key,))]
 
@@ -158,22 +197,14 @@ class _CaseTx:
         return self._seq
 
     def insert_event(self, key: str, event: CaseEvent, seq: int) -> None:
-        self.conn.execute(
-            "INSERT INTO case_events(event_id, case_key, seq, body) VALUES (?, ?, ?, ?)",
-            (event.event_id, key, seq, encode_event(event)))
+        self._events.append((event.event_id, key, seq, encode_event(event)))
 
     def put_case(self, case: Case) -> None:
-        self.written.append(case_key(case.case_no))
+        key = case_key(case.case_no)
         concluded_on = (case.concluded_at.astimezone(SHANGHAI).date().isoformat()
                         if case.concluded_at else None)
-        self.conn.execute(
-            "INSERT INTO cases(key, department, stage, confidential, concluded_on, updated_at,"
-            " body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
-            " department=excluded.department, stage=excluded.stage,"
-            " confidential=excluded.confidential, concluded_on=excluded.concluded_on,"
-            " updated_at=excluded.updated_at, body=excluded.body",
-            (case_key(case.case_no), case.department, case.stage.value, int(case.confidential),
-             concluded_on, case.updated_at.isoformat(), encode_case(case)))
+        self._cases[key] = (key, case.department, case.stage.value, int(case.confidential),
+                            concluded_on, case.updated_at.isoformat(), encode_case(case))
 
 
 class SqliteCaseStore:
@@ -222,7 +253,9 @@ class SqliteCaseStore:
 
         def run(conn: sqlite3.Connection) -> T:
             txs.append(_CaseTx(conn))
-            return work(txs[-1])
+            result = work(txs[-1])
+            txs[-1].flush()
+            return result
         try:
             return await self.db.write(run)
         finally:
@@ -233,7 +266,9 @@ class SqliteCaseStore:
 
         def run(conn: sqlite3.Connection) -> T:
             txs.append(_CaseTx(conn))
-            return work(txs[-1])
+            result = work(txs[-1])
+            txs[-1].flush()
+            return result
         try:
             return self.db.write_sync(run)
         finally:
