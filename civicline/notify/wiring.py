@@ -108,6 +108,7 @@ class Notify:
         self.tasks.clear()
         for provider in self.dispatcher.providers:
             await provider.close()
+        await self.outbox.flush_inbound()
 
 
 def open_notify(services: Services, providers: Sequence[Provider]) -> Notify:

@@ -38,10 +38,12 @@ def _gsm_parts(text: str) -> PartCount:
 
 
 def _ucs2_parts(text: str) -> PartCount:
-    units = [2 if ord(ch) > 0xFFFF else 1 for ch in text]  # astral: a surrogate pair
-    total = sum(units)
+    total = len(text.encode("utf-16-le")) // 2  # code units: astral characters count two
     if total <= 70:
         return PartCount("UCS-2", total, 1)
+    if total == len(text):  # no surrogate pairs: parts are a plain division
+        return PartCount("UCS-2", total, -(-total // 67))
+    units = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
     # 67 code units per part; a surrogate pair is never split across parts.
     parts, used = 1, 0
     for width in units:

@@ -7,6 +7,8 @@ same message; results are written only under the claim that sent them.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -39,11 +41,19 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
         last_error=row[18], claim=row[19])
 
 
+_RECENT_INBOUND = 50_000
+log = logging.getLogger("civicline.outbox")
+
+
 class SqliteOutbox:
     """Outbox, opt-outs, subscriptions, conversations, inbound de-duplication, cursor."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Recent inbound ids and (phone, text hash) → time, in insertion order (bounded).
+        self._recent_ids: dict[str, float] = {}
+        self._recent_texts: dict[tuple[str, str], float] = {}
+        self._pending_writes: set[asyncio.Task[None]] = set()
 
     # -- queueing ----------------------------------------------------------------------------
 
@@ -255,19 +265,53 @@ class SqliteOutbox:
 
     async def first_inbound(self, provider_message_id: str, phone: str, text_hash: str,
                             now: float, window_seconds: float) -> bool:
-        """Record an inbound message; False when it is a repeat (same id, or same text soon)."""
-        def work(conn: sqlite3.Connection) -> bool:
-            if provider_message_id and conn.execute(
-                    "SELECT 1 FROM sms_inbound WHERE provider_message_id=?",
-                    (provider_message_id,)).fetchone():
-                return False
-            if conn.execute("SELECT 1 FROM sms_inbound WHERE phone=? AND text_hash=? AND at>=?",
-                            (phone, text_hash, now - window_seconds)).fetchone():
-                return False
-            conn.execute("INSERT INTO sms_inbound(provider_message_id, phone, text_hash, at) "
-                         "VALUES (?, ?, ?, ?)", (provider_message_id, phone, text_hash, now))
-            return True
-        return await self.db.write(work)
+        """Record an inbound message; False when it is a repeat (same id, or same text soon).
+
+        Checked on the event loop against this process's recent messages and the committed
+        table (other processes, earlier runs); the record itself is written in the
+        background. Awaiting a write per SMS would queue every reply behind the writer
+        thread, and a duplicate that slips through a crash is rarer than a slow reply.
+        """
+        recent_text = (phone, text_hash)
+        last = self._recent_texts.get(recent_text)
+        if (provider_message_id and provider_message_id in self._recent_ids) or (
+                last is not None and last >= now - window_seconds):
+            return False
+        reader = self.db.reader
+        if provider_message_id and reader.execute(
+                "SELECT 1 FROM sms_inbound WHERE provider_message_id=?",
+                (provider_message_id,)).fetchone():
+            return False
+        if window_seconds > 0 and reader.execute(
+                "SELECT 1 FROM sms_inbound WHERE phone=? AND text_hash=? AND at>=?",
+                (phone, text_hash, now - window_seconds)).fetchone():
+            return False
+        if provider_message_id:
+            self._recent_ids[provider_message_id] = now
+        self._recent_texts[recent_text] = now
+        while len(self._recent_ids) > _RECENT_INBOUND:
+            self._recent_ids.pop(next(iter(self._recent_ids)))
+        while len(self._recent_texts) > _RECENT_INBOUND:
+            self._recent_texts.pop(next(iter(self._recent_texts)))
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR IGNORE INTO sms_inbound(provider_message_id, phone, "
+                         "text_hash, at) VALUES (?, ?, ?, ?)",
+                         (provider_message_id, phone, text_hash, now))
+        task = asyncio.create_task(self.db.write(work))
+        self._pending_writes.add(task)
+        task.add_done_callback(self._inbound_written)
+        return True
+
+    def _inbound_written(self, task: asyncio.Task[None]) -> None:
+        self._pending_writes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("sms_inbound_record_failed", exc_info=task.exception())
+
+    async def flush_inbound(self) -> None:
+        """Wait for the background inbound records (tests, shutdown)."""
+        if self._pending_writes:
+            await asyncio.gather(*self._pending_writes, return_exceptions=True)
 
     # -- the notifier's cursor ---------------------------------------------------------------
 
