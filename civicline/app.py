@@ -10,7 +10,6 @@ from aiohttp import web
 
 from civicline.api import ingest, open311, openapi, ops, public, queue
 from civicline.api.keys import SERVICES
-from civicline.api.problems import problem_middleware
 from civicline.channels.registry import CHANNELS, ChannelMount
 from civicline.core.bus import CASE_TOPIC, SubscriberOverflow
 from civicline.core.ports import Clock
@@ -23,7 +22,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                channels: Sequence[tuple[str, ChannelMount]] | None = None) -> web.Application:
     """Build the app; services open on startup and close on cleanup unless passed in."""
     app = web.Application(
-        middlewares=[ops.metrics_middleware, problem_middleware],
+        middlewares=[ops.metrics_middleware],  # with the problem translation inside
         client_max_size=settings.server.max_body_bytes,
     )
 

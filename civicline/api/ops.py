@@ -16,7 +16,7 @@ from prometheus_client import (
 
 from civicline import __version__
 from civicline.api.keys import SERVICES
-from civicline.api.problems import Handler
+from civicline.api.problems import Handler, answer_problems
 
 routes = web.RouteTableDef()
 
@@ -53,10 +53,12 @@ def _observe(route: str, method: str, status: int, seconds: float) -> None:
 
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Counts and times every request, around the problem translation (one middleware layer
+    instead of two: each layer costs every request a few microseconds)."""
     started = time.perf_counter()
     status = 500
     try:
-        response = await handler(request)
+        response = await answer_problems(request, handler)
         status = response.status
         return response
     except web.HTTPException as exc:

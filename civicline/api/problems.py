@@ -67,8 +67,7 @@ _HTTP_KINDS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowe
                413: "body-too-large", 415: "unsupported-media-type"}
 
 
-@web.middleware
-async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def answer_problems(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every error becomes a problem document; no stack trace ever reaches a client."""
     try:
         return await handler(request)

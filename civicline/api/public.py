@@ -17,10 +17,13 @@ from civicline.core.query import Asker
 routes = web.RouteTableDef()
 
 
+JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}  # set once, not parsed per call
+
+
 def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None
                   ) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, headers=headers,
-                        content_type="application/json", charset="utf-8")
+    return web.Response(body=orjson.dumps(body), status=status,
+                        headers={**JSON_TYPE, **headers} if headers else JSON_TYPE)
 
 
 def api_asker(request: web.Request) -> Asker:
@@ -58,8 +61,7 @@ def case_answer_response(answer: Answer) -> web.Response:
     if answer.kind in (AnswerKind.CASE_PUBLIC, AnswerKind.CASE_FULL) and answer.case:
         if answer.case.full:
             return json_response(case_json(answer.case), headers={"Cache-Control": "no-store"})
-        return web.Response(body=_public_body(answer, answer.case),
-                            content_type="application/json", charset="utf-8")
+        return web.Response(body=_public_body(answer, answer.case), headers=JSON_TYPE)
     if answer.kind is AnswerKind.INVALID:
         raise ProblemError("invalid-case-number", "办件编号由 1–40 位字母、数字或 - 组成")
     if answer.kind is AnswerKind.WRONG_CODE:
