@@ -8,6 +8,7 @@ is assembled from them. The chime is a separate file, so turning speech off keep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import logging
@@ -105,8 +106,11 @@ class SpeechClips:
             try:
                 _, err = await process.communicate()
             except asyncio.CancelledError:
-                process.kill()
+                # Shutting down mid-render; espeak may have just finished on its own.
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
                 await process.wait()
+                partial.unlink(missing_ok=True)
                 raise
             if process.returncode != 0 or not partial.exists():
                 log.warning("espeak_ng_failed", extra={"clip": clip, "error": err[:200]})
