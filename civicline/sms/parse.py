@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from civicline.core.intents import HELP_WORDS
 from civicline.core.normalize import normalize_text
 
 
@@ -30,7 +31,6 @@ class Command:
 
 STOP_WORDS = frozenset({"td", "退订", "stop", "unsubscribe", "stopall", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})
-HELP_WORDS = frozenset({"帮助", "help", "?", "h", "菜单", "说明"})
 UNSUBSCRIBE_WORDS = frozenset({"取消订阅", "取消"})
 _SUBSCRIBE = re.compile(r"^订阅\s*(?P<case>[A-Za-z0-9 \-]+?)\s+(?P<code>\d{6})$")
 _LEADING_LOOKUP = re.compile(r"^(查询|查)\s*[:：]?\s*")
