@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from civicline.core.errors import ConfigError
 from civicline.logs import setup_logging
-from civicline.settings import Settings, load_settings
+from civicline.settings import ServerSettings, Settings, load_settings
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +102,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     if getattr(args, "demo", False):
         # The demo shows sent SMS on a developer page and accepts the documented dev token.
         overrides["sms"] = {"dev_mode": True}
-    return load_settings(getattr(args, "config", None), overrides=overrides)
+    settings = load_settings(getattr(args, "config", None), overrides=overrides)
+    if server and settings.server.public_url == ServerSettings().public_url:
+        # No public URL configured: links and signatures use the address we serve on.
+        host = settings.server.host if settings.server.host != "0.0.0.0" else "127.0.0.1"  # noqa: S104 -- comparing, not binding
+        public_url = f"http://{host}:{settings.server.port}"
+        settings = replace(settings, server=replace(settings.server, public_url=public_url))
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -82,3 +82,14 @@ def test_import_reports_row_and_column_and_keeps_the_good_rows(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert "C-1" in exported.read_text(encoding="utf-8")
     assert "C-2" not in exported.read_text(encoding="utf-8")
+
+
+def test_links_follow_the_port_when_no_public_url_is_configured(tmp_path: Path) -> None:
+    from civicline.cli import build_parser, settings_from
+
+    args = build_parser().parse_args(["serve", "--port", "9123", "--data-dir", str(tmp_path)])
+    assert settings_from(args).server.public_url == "http://127.0.0.1:9123"
+    config = tmp_path / "c.toml"
+    config.write_text('[server]\npublic_url = "https://hall.example.cn"\n', encoding="utf-8")
+    args = build_parser().parse_args(["serve", "--port", "9123", "--config", str(config)])
+    assert settings_from(args).server.public_url == "https://hall.example.cn"

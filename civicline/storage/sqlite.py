@@ -288,8 +288,8 @@ class SqliteCaseStore:
     def sample_sync(self) -> Case | None:
         """An open, non-confidential case, for the demo banner."""
         row = self.db.reader.execute(
-            "SELECT body FROM cases WHERE confidential=0 AND concluded_on IS NULL "
-            "ORDER BY key LIMIT 1").fetchone()
+            "SELECT body FROM cases INDEXED BY cases_open WHERE confidential=0 AND stage NOT IN "
+            "('concluded', 'rejected', 'withdrawn') ORDER BY key DESC LIMIT 1").fetchone()
         return None if row is None else decode_case(row[0])
 
     async def count(self) -> int:
