@@ -16,18 +16,6 @@ class InvalidInput(CivicError):
         self.field = field
 
 
-class Unauthorised(CivicError):
-    """No or an unknown credential (HTTP 401)."""
-
-
-class Forbidden(CivicError):
-    """A known credential that may not do this (HTTP 403)."""
-
-
-class NotFound(CivicError):
-    pass
-
-
 class BackendUnavailable(CivicError):
     """A store or bus is down; channels answer politely instead of failing."""
 

@@ -117,6 +117,22 @@ def _apply_batch(tx: CaseWriteTx, parsed: Sequence[tuple[int, CaseEvent]],
     return _Applied(outcomes, changes)
 
 
+def _parse_all(raw_events: Sequence[Any]
+               ) -> tuple[list[tuple[int, CaseEvent]], list[EventOutcome]]:
+    """Validate each wire event (already-typed events pass through); rejects get an outcome."""
+    parsed: list[tuple[int, CaseEvent]] = []
+    rejected: list[EventOutcome] = []
+    for index, raw in enumerate(raw_events):
+        try:
+            parsed.append((index, raw if isinstance(raw, CaseEvent) else parse_event(raw)))
+        except InvalidInput as exc:
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            rejected.append(EventOutcome(
+                index, event_id if isinstance(event_id, str) else None,
+                OutcomeStatus.REJECTED, reason=exc.reason, field=exc.field))
+    return parsed, rejected
+
+
 class IngestService:
     """Validates, applies and publishes department events."""
 
@@ -127,16 +143,7 @@ class IngestService:
     async def ingest(self, raw_events: Sequence[Any], department: str | None
                      ) -> list[EventOutcome]:
         """Apply a batch of wire events for `department` (None: operator import, any department)."""
-        outcomes: list[EventOutcome] = []
-        parsed: list[tuple[int, CaseEvent]] = []
-        for index, raw in enumerate(raw_events):
-            try:
-                parsed.append((index, parse_event(raw)))
-            except InvalidInput as exc:
-                event_id = raw.get("event_id") if isinstance(raw, dict) else None
-                outcomes.append(EventOutcome(
-                    index, event_id if isinstance(event_id, str) else None,
-                    OutcomeStatus.REJECTED, reason=exc.reason, field=exc.field))
+        parsed, outcomes = _parse_all(raw_events)
         if parsed:
             applied = await self.cases.write(lambda tx: _apply_batch(tx, parsed, department))
             outcomes.extend(applied.outcomes)
@@ -166,14 +173,7 @@ class IngestService:
 
 def apply_batch_sync(store: Any, raw_events: Sequence[Any]) -> list[EventOutcome]:
     """Operator path for bulk loads (demo, CLI import) without an event loop or bus."""
-    outcomes: list[EventOutcome] = []
-    parsed: list[tuple[int, CaseEvent]] = []
-    for index, raw in enumerate(raw_events):
-        try:
-            parsed.append((index, raw if isinstance(raw, CaseEvent) else parse_event(raw)))
-        except InvalidInput as exc:
-            outcomes.append(EventOutcome(index, None, OutcomeStatus.REJECTED,
-                                         reason=exc.reason, field=exc.field))
+    parsed, outcomes = _parse_all(raw_events)
     if parsed:
         applied: _Applied = store.write_sync(lambda tx: _apply_batch(tx, parsed, None))
         outcomes.extend(applied.outcomes)

@@ -6,20 +6,16 @@ ID numbers or staff names; only the full view carries the timeline and the windo
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from civicline.core.answer import CaseView, Fact, Importance, TimelineItem
-from civicline.core.deadlines import DeadlineInfo
+from civicline.core.deadlines import DeadlineInfo, local_date
 from civicline.core.masking import mask_applicant
 from civicline.core.models import Case
 from civicline.core.stages import DeadlineState, Stage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _local_date(value: datetime | None) -> object:
-    return None if value is None else value.astimezone(SHANGHAI).date()
 
 
 def build_case_view(case: Case, deadline: DeadlineInfo, *, full: bool) -> CaseView:
@@ -30,15 +26,13 @@ def build_case_view(case: Case, deadline: DeadlineInfo, *, full: bool) -> CaseVi
         department=case.department,
         stage=case.stage,
         stage_label=case.stage.label,
-        accepted_on=accepted_at.astimezone(SHANGHAI).date() if accepted_at else None,
+        accepted_on=local_date(accepted_at) if accepted_at else None,
         masked_applicant=mask_applicant(case.applicant.name, case.applicant.kind),
         deadline_state=deadline.state,
         guide_id=case.guide_id,
     )
     if not full:
         return view
-    from dataclasses import replace
-
     return replace(
         view,
         full=True,
@@ -51,7 +45,7 @@ def build_case_view(case: Case, deadline: DeadlineInfo, *, full: bool) -> CaseVi
         if case.stage is Stage.SUPPLEMENT_REQUESTED else (),
         result_label=case.result.label if case.result and case.stage.is_final else "",
         pickup=case.pickup if case.stage is Stage.CONCLUDED else "",
-        concluded_on=case.concluded_at.astimezone(SHANGHAI).date() if case.concluded_at else None,
+        concluded_on=local_date(case.concluded_at) if case.concluded_at else None,
         timeline=tuple(
             TimelineItem(stage=e.stage, label=e.stage.label, at=e.occurred_at.astimezone(SHANGHAI),
                          handler_role=e.handler.role if e.handler else "", note=e.note)

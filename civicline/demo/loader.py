@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -64,8 +64,8 @@ def rebuild_index(services: Services, progress_label: str = "search index") -> N
     progress.close()
 
 
-def load_cases(services: Services, count: int, guides: list[Guide], now: datetime, seed: int,
-               on_progress: Callable[[int], None] | None = None) -> int:
+def load_cases(services: Services, count: int, guides: list[Guide], now: datetime,
+               seed: int) -> int:
     """Generate `count` cases and apply their events through the ingest fold."""
     from civicline.demo.cases import generate_case_events
 
@@ -75,8 +75,6 @@ def load_cases(services: Services, count: int, guides: list[Guide], now: datetim
         outcomes = apply_batch_sync(services.cases, events)
         accepted += sum(1 for o in outcomes if o.status == "accepted")
         progress.advance(n_cases)
-        if on_progress:
-            on_progress(n_cases)
     progress.close()
     return accepted
 

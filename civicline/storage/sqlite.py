@@ -169,13 +169,6 @@ class _CaseTx:
                 chunk))
         return found
 
-    def get_case(self, key: str) -> Case | None:
-        pending = self._cases.get(key)
-        if pending is not None:
-            return decode_case(pending[6])
-        row = self.conn.execute("SELECT body FROM cases WHERE key=?", (key,)).fetchone()
-        return None if row is None else decode_case(row[0])
-
     def get_cases(self, keys: Sequence[str]) -> dict[str, Case]:
         """Several cases in one statement per 500 keys (one GIL release, not one per case)."""
         found = {key: decode_case(row[6]) for key in keys if (row := self._cases.get(key))}
@@ -248,29 +241,27 @@ class SqliteCaseStore:
     def invalidate_all(self) -> None:
         self._cache.clear()
 
-    async def write(self, work: Callable[[CaseWriteTx], T]) -> T:
-        txs: list[_CaseTx] = []
-
+    def _in_tx(self, work: Callable[[CaseWriteTx], T], txs: list[_CaseTx]
+               ) -> Callable[[sqlite3.Connection], T]:
+        """`work` on a _CaseTx whose collected rows are written before the commit."""
         def run(conn: sqlite3.Connection) -> T:
             txs.append(_CaseTx(conn))
             result = work(txs[-1])
             txs[-1].flush()
             return result
+        return run
+
+    async def write(self, work: Callable[[CaseWriteTx], T]) -> T:
+        txs: list[_CaseTx] = []
         try:
-            return await self.db.write(run)
+            return await self.db.write(self._in_tx(work, txs))
         finally:
             self.invalidate(key for tx in txs for key in tx.written)
 
     def write_sync(self, work: Callable[[CaseWriteTx], T]) -> T:
         txs: list[_CaseTx] = []
-
-        def run(conn: sqlite3.Connection) -> T:
-            txs.append(_CaseTx(conn))
-            result = work(txs[-1])
-            txs[-1].flush()
-            return result
         try:
-            return self.db.write_sync(run)
+            return self.db.write_sync(self._in_tx(work, txs))
         finally:
             self.invalidate(key for tx in txs for key in tx.written)
 
@@ -332,10 +323,6 @@ class SqliteCaseStore:
                     yield decode_case(body)
         finally:
             conn.close()
-
-    def iter_events(self, key: str) -> list[tuple[CaseEvent, int]]:
-        return [(decode_event(body), int(seq)) for seq, body in self.db.reader.execute(
-            "SELECT seq, body FROM case_events WHERE case_key=? ORDER BY seq", (key,))]
 
 
 class SqliteGuideStore:
