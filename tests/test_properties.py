@@ -12,7 +12,13 @@ from civicline.core.errors import InvalidInput
 from civicline.core.events import parse_event
 from civicline.core.folding import fold
 from civicline.core.intents import parse_text
-from civicline.core.normalize import case_key, clean_case_no, normalize_text, to_halfwidth
+from civicline.core.normalize import (
+    CASE_NO_RE,
+    case_key,
+    clean_case_no,
+    normalize_text,
+    to_halfwidth,
+)
 from tests.factories import NOW, make_event
 
 STAGES = ["undertaken", "reviewed", "approved", "supplement_requested", "resumed",
@@ -41,6 +47,14 @@ def test_spaces_and_dashes_anywhere_do_not_change_the_case_key(
     for separator in separators:
         chars.insert(rnd.randint(0, len(chars)), separator)
     assert case_key("".join(chars)) == case_key(core)
+
+
+@given(st.text(max_size=60) | st.text(alphabet="0123456789abcXYZ- \uff10\uff21", max_size=45))
+def test_clean_case_no_is_the_validated_case_key(raw: str) -> None:
+    # The ASCII fast path must agree with the general rule: the key, if it is a valid one.
+    key = case_key(raw)
+    valid = bool(key) and len(key) <= 40 and CASE_NO_RE.match(key) is not None
+    assert clean_case_no(raw) == (key if valid else None)
 
 
 @given(st.text(max_size=500))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import AsyncIterator
@@ -18,6 +19,8 @@ from civicline.core.clock import FixedClock
 from civicline.services import Services, open_services
 from civicline.sms import mount
 from civicline.sms.keys import NOTIFY
+from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sqlite import Database
 from tests.conftest import ClientFactory, make_settings
 from tests.factories import NOW, make_event, make_guide
 from tests.fakes.sms_provider import (
@@ -214,3 +217,27 @@ async def test_gateway_inbound_reply_goes_out_through_the_outbox(harness: Harnes
     assert replay.status == 200
     outbox = harness.client.app[NOTIFY].outbox
     assert len(outbox.recent()) == 1  # the repeated id queued nothing
+
+
+async def test_another_process_sees_recorded_messages_as_repeats(harness: Harness) -> None:
+    # Records are written in group commits after the reply; once written, a second process
+    # (its own connections, nothing in memory) refuses the same id and the same recent text.
+    for i in range(3):
+        assert (await harness.text(f"查 {CASE_NO}", f"+86137000000{i:02d}", sid=f"SMx{i}"))[1]
+    await harness.client.app[NOTIFY].outbox.flush_inbound()
+    other_db = Database(Path(harness.services.settings.storage.data_dir))
+    try:
+        other = SqliteOutbox(other_db)
+        now = harness.clock().timestamp()
+        assert not await other.first_inbound("SMx1", "+8613999999999", "new", now, 10)
+        text_hash = hashlib.sha256(f"查 {CASE_NO}".encode()).hexdigest()[:32]
+        assert not await other.first_inbound("SMy", "+8613700000002", text_hash, now, 10)
+        assert await other.first_inbound("SMy", "+8613700000002", text_hash, now + 11, 10)
+        assert await other.first_inbound("", "+8613700000009", "other", now, 0)
+        await other.flush_inbound()
+    finally:
+        other_db.close()
+    rows = harness.services.db.reader.execute(
+        "SELECT provider_message_id, phone FROM sms_inbound ORDER BY id").fetchall()
+    assert rows[:3] == [(f"SMx{i}", f"+86137000000{i:02d}") for i in range(3)]
+    assert ("", "+8613700000009") in rows

@@ -3,52 +3,26 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from aiohttp import web
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from civicline import __version__
+from civicline.api.http_metrics import HttpMetrics
 from civicline.api.keys import SERVICES
 from civicline.api.problems import Handler, answer_problems
 
 routes = web.RouteTableDef()
 
 REGISTRY = CollectorRegistry(auto_describe=True)
-REQUESTS = Counter("civicline_http_requests_total", "HTTP requests",
-                   ["route", "method", "status"], registry=REGISTRY)
-LATENCY = Histogram("civicline_http_request_seconds", "HTTP request latency", ["route"],
-                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-                    registry=REGISTRY)
+HTTP = HttpMetrics()
+REGISTRY.register(HTTP)
 
 
 def _route_name(request: web.Request) -> str:
     # The route template, not the path: case numbers must not become label values.
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "unmatched"
-
-
-# Labelled children cached by label values: labels() takes a lock and a dict build per call.
-_request_children: dict[tuple[str, str, int], Any] = {}
-_latency_children: dict[str, Any] = {}
-
-
-def _observe(route: str, method: str, status: int, seconds: float) -> None:
-    counter = _request_children.get((route, method, status))
-    if counter is None:
-        counter = _request_children[(route, method, status)] = REQUESTS.labels(
-            route, method, str(status))
-    counter.inc()
-    histogram = _latency_children.get(route)
-    if histogram is None:
-        histogram = _latency_children[route] = LATENCY.labels(route)
-    histogram.observe(seconds)
 
 
 @web.middleware
@@ -65,7 +39,8 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
-        _observe(_route_name(request), request.method, status, time.perf_counter() - started)
+        HTTP.observe(_route_name(request), request.method, status,
+                     time.perf_counter() - started)
 
 
 @routes.get("/healthz")

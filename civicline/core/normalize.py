@@ -46,8 +46,13 @@ def strip_controls(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
 def normalize_text(text: str) -> str:
-    """The canonical form of free text: no controls, half-width, simplified, single spaces."""
+    """The canonical form of free text: no controls, half-width, simplified, single spaces.
+
+    Cached: the same words come in again and again (a case number, a popular item), and a
+    text goes through here once per layer that reads it (the channel's parser, the core's).
+    """
     text = strip_controls(text)
     text = to_simplified(to_halfwidth(text))
     return _SPACE_RE.sub(" ", text).strip()
@@ -63,6 +68,8 @@ def case_key(case_no: str) -> str:
 
 def clean_case_no(raw: str) -> str | None:
     """A case number as typed (any width, spaces, dashes) → its canonical key, or None."""
+    if raw.isascii() and raw.isalnum() and len(raw) <= 40:
+        return raw.upper()  # already a key but for letter case: the common, hot path
     key = case_key(raw)
     if not key or len(key) > 40 or not CASE_NO_RE.match(key):
         return None

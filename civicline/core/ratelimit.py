@@ -5,8 +5,11 @@ Scale-out swaps in a Redis-backed limiter so every process counts against one bu
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 
+from civicline.core.clock import now_shanghai
 from civicline.core.ports import Clock
 
 
@@ -18,6 +21,10 @@ class TokenBucketLimiter:
         self.rate_per_second = rate_per_minute / 60.0
         self.burst = burst
         self.clock = clock
+        # The production clock's timestamp is time.time(), read directly on this per-request
+        # path instead of through an aware datetime; an injected clock is honoured as given.
+        self._seconds: Callable[[], float] = (
+            time.time if clock is now_shanghai else lambda: clock().timestamp())
         self.max_keys = max_keys  # bounded memory under a flood of distinct senders
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
@@ -25,7 +32,7 @@ class TokenBucketLimiter:
         return self.allow_sync(key, cost)
 
     def allow_sync(self, key: str, cost: float = 1.0) -> bool:
-        now = self.clock().timestamp()
+        now = self._seconds()
         tokens, last = self._buckets.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate_per_second)
         allowed = tokens >= cost

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from civicline.core.answer import Answer, AnswerKind
@@ -18,11 +19,12 @@ from civicline.core.query import Asker, QueryService, help_answer
 from civicline.notify.ports import SmsState
 from civicline.sms.config import SmsSettings
 from civicline.sms.parse import Command, CommandKind, parse_sms
-from civicline.sms.render import render_answer
+from civicline.sms.render import Rendered, render_answer
 from civicline.sms.segments import PartCount, count_parts
 from civicline.sms.templates import get_template
 
 log = logging.getLogger("civicline.sms")
+_RENDERED_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,9 @@ class Conversation:
                  base_url: str) -> None:
         self.query, self.state, self.sms, self.clock = query, state, sms, clock
         self.base_url = base_url
+        # Rendered replies by answer object: the query service hands out the same public
+        # Answer for a case until it changes, and fitting a reply into parts is costly.
+        self._rendered: OrderedDict[tuple[int, str], tuple[Answer, Rendered]] = OrderedDict()
 
     async def handle(self, phone: str, text: str, *, gateway: str,
                      provider_message_id: str = "") -> Reply | None:
@@ -59,9 +64,20 @@ class Conversation:
         if self.state.is_opted_out(phone):
             return None
         answer = await self._answer(phone, command, now)
+        rendered = self._render(answer, gateway)
+        return Reply(rendered.text, rendered.parts)
+
+    def _render(self, answer: Answer, gateway: str) -> Rendered:
+        key = (id(answer), gateway)  # the cached entry holds the answer, so its id is not reused
+        cached = self._rendered.get(key)
+        if cached is not None and cached[0] is answer:
+            return cached[1]
         rendered = render_answer(answer, gateway=gateway, max_parts=self.sms.max_parts,
                                  signature=self._signature(gateway), base_url=self.base_url)
-        return Reply(rendered.text, rendered.parts)
+        self._rendered[key] = (answer, rendered)
+        if len(self._rendered) > _RENDERED_MAX:
+            self._rendered.popitem(last=False)
+        return rendered
 
     def _signature(self, gateway: str) -> str:
         return self.sms.signature if gateway == "gateway" else ""

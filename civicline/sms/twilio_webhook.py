@@ -7,9 +7,10 @@ A sample (form-encoded) body Twilio sends:
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator, compare  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
 from civicline.core.masking import mask_phone
@@ -17,20 +18,51 @@ from civicline.sms.config import twilio_token
 from civicline.sms.keys import CONVERSATION, PUBLIC_BASE, SMS_SETTINGS
 
 log = logging.getLogger("civicline.sms.twilio")
-TWIML = "application/xml"
+TWIML_HEADERS = {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@lru_cache(maxsize=8)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
+def signature_matches(token: str, url: str, form: object, signature: str) -> bool:
+    """Twilio's own check of X-Twilio-Signature against the form and the URL it called.
+
+    `validate` computes two HMACs (the URL with and without its default port, since Twilio
+    may sign either); the URL exactly as configured matches in practice, so one HMAC is
+    tried first and `validate` decides only when that does not match.
+    """
+    validator = _validator(token)
+    return bool(compare(validator.compute_signature(url, form), signature)
+                or validator.validate(url, form, signature))
 
 
 async def verified_form(request: web.Request) -> dict[str, str]:
     """The form, if X-Twilio-Signature matches it; else 403 before anything is processed."""
-    form = {k: str(v) for k, v in (await request.post()).items()}
+    # The multidict itself goes to the validator: it reads repeated fields with getall().
+    form = await request.post()
     token = twilio_token(request.config_dict[SMS_SETTINGS])
     # Twilio signs the public URL it called, which a proxy in front of us may rewrite.
     url = request.config_dict[PUBLIC_BASE] + request.path_qs
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not token or not RequestValidator(token).validate(url, form, signature):
+    if not token or not signature_matches(token, url, form, signature):
         log.warning("twilio_bad_signature", extra={"path": request.path})
         raise web.HTTPForbidden(text="bad signature")
-    return form
+    return {k: str(v) for k, v in form.items()}
+
+
+@lru_cache(maxsize=4096)
+def twiml_reply(text: str | None) -> bytes:
+    """The TwiML for a reply (None: acknowledge without replying), built by Twilio's builder.
+
+    Replies repeat (the same case's status goes to everyone who asks until it moves), and
+    building the XML tree costs more than the rest of the answer, so the bytes are kept.
+    """
+    twiml = MessagingResponse()
+    if text is not None:
+        twiml.message(text)
+    return str(twiml).encode()
 
 
 async def inbound(request: web.Request) -> web.Response:
@@ -41,7 +73,4 @@ async def inbound(request: web.Request) -> web.Response:
         provider_message_id=form.get("MessageSid", ""))
     log.info("twilio_inbound", extra={"from": mask_phone(phone),
                                       "parts": reply.parts.parts if reply else 0})
-    twiml = MessagingResponse()
-    if reply is not None:
-        twiml.message(reply.text)
-    return web.Response(text=str(twiml), content_type=TWIML)
+    return web.Response(body=twiml_reply(reply.text if reply else None), headers=TWIML_HEADERS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -45,6 +46,20 @@ _RECENT_INBOUND = 50_000
 log = logging.getLogger("civicline.outbox")
 
 
+# A repeat: the same provider message id, or the same text from the same number lately.
+# The message-id index is partial (ids may be empty); SQLite uses it only when the query
+# repeats the index's condition, else every inbound SMS scanned the whole week's table.
+INBOUND_SEEN = ("SELECT 1 FROM sms_inbound WHERE (provider_message_id=?1 "
+                "AND provider_message_id != '') OR (phone=?2 AND text_hash=?3 AND at>=?4) "
+                "LIMIT 1")
+# Inbound records wait this long to share a commit; the in-memory record covers the gap.
+_INBOUND_COMMIT_SECONDS = 0.02
+# One statement per commit, rows as a JSON array: executemany re-takes the GIL per row,
+# and each take waits for the event loop's thread to let go of it.
+_INSERT_INBOUND = ("INSERT OR IGNORE INTO sms_inbound(provider_message_id, phone, text_hash, "
+                   "at) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)")
+
+
 class SqliteOutbox:
     """Outbox, opt-outs, subscriptions, conversations, inbound de-duplication, cursor."""
 
@@ -53,7 +68,8 @@ class SqliteOutbox:
         # Recent inbound ids and (phone, text hash) → time, in insertion order (bounded).
         self._recent_ids: dict[str, float] = {}
         self._recent_texts: dict[tuple[str, str], float] = {}
-        self._pending_writes: set[asyncio.Task[None]] = set()
+        self._inbound_rows: list[tuple[str, str, str, float]] = []
+        self._inbound_flush: asyncio.Task[None] | None = None
 
     # -- queueing ----------------------------------------------------------------------------
 
@@ -277,14 +293,10 @@ class SqliteOutbox:
         if (provider_message_id and provider_message_id in self._recent_ids) or (
                 last is not None and last >= now - window_seconds):
             return False
-        reader = self.db.reader
-        if provider_message_id and reader.execute(
-                "SELECT 1 FROM sms_inbound WHERE provider_message_id=?",
-                (provider_message_id,)).fetchone():
-            return False
-        if window_seconds > 0 and reader.execute(
-                "SELECT 1 FROM sms_inbound WHERE phone=? AND text_hash=? AND at>=?",
-                (phone, text_hash, now - window_seconds)).fetchone():
+        # One statement for both rules (each arm searches its own index).
+        since = now - window_seconds if window_seconds > 0 else math.inf
+        if self.db.reader.execute(INBOUND_SEEN, (provider_message_id, phone, text_hash,
+                                                 since)).fetchone():
             return False
         if provider_message_id:
             self._recent_ids[provider_message_id] = now
@@ -294,24 +306,35 @@ class SqliteOutbox:
         while len(self._recent_texts) > _RECENT_INBOUND:
             self._recent_texts.pop(next(iter(self._recent_texts)))
 
-        def work(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO sms_inbound(provider_message_id, phone, "
-                         "text_hash, at) VALUES (?, ?, ?, ?)",
-                         (provider_message_id, phone, text_hash, now))
-        task = asyncio.create_task(self.db.write(work))
-        self._pending_writes.add(task)
-        task.add_done_callback(self._inbound_written)
+        self._inbound_rows.append((provider_message_id, phone, text_hash, now))
+        if self._inbound_flush is None:
+            self._inbound_flush = asyncio.create_task(self._write_inbound())
         return True
 
-    def _inbound_written(self, task: asyncio.Task[None]) -> None:
-        self._pending_writes.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("sms_inbound_record_failed", exc_info=task.exception())
+    async def _write_inbound(self) -> None:
+        """Write the recorded inbound messages in group commits: what arrives within
+        `_INBOUND_COMMIT_SECONDS` goes in one transaction. A commit per SMS kept the writer
+        thread (and its GIL hand-offs) busier than the replies themselves."""
+        try:
+            while self._inbound_rows:
+                await asyncio.sleep(_INBOUND_COMMIT_SECONDS)
+                rows, self._inbound_rows = self._inbound_rows, []
+                try:
+                    payload = orjson.dumps(rows).decode()
+
+                    def insert(conn: sqlite3.Connection, payload: str = payload) -> None:
+                        conn.execute(_INSERT_INBOUND, (payload,))
+                    await self.db.write(insert)
+                except Exception:
+                    # The in-memory record still de-duplicates in this process.
+                    log.exception("sms_inbound_record_failed", extra={"rows": len(rows)})
+        finally:
+            self._inbound_flush = None
 
     async def flush_inbound(self) -> None:
         """Wait for the background inbound records (tests, shutdown)."""
-        if self._pending_writes:
-            await asyncio.gather(*self._pending_writes, return_exceptions=True)
+        while self._inbound_flush is not None:
+            await asyncio.shield(self._inbound_flush)
 
     # -- the notifier's cursor ---------------------------------------------------------------
 
