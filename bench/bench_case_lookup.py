@@ -20,6 +20,7 @@ from bench.harness import (
     free_port,
     rss_mb,
     server,
+    warm,
     wrk_throughput,
 )
 
@@ -37,7 +38,7 @@ def measure(cases: int, seconds: int, distinct: int) -> dict[str, float]:
             server(civicline_server(data_dir, app_port), app_port, BENCH_ENV) as process:
         base_url = f"http://127.0.0.1:{base_port}"
         app_url = f"http://127.0.0.1:{app_port}"
-        fixed_rate(app_url, paths, 500, 2)  # warm the page cache and the calendar
+        warm(app_url, paths)
         rounds = []
         for _ in range(ROUNDS):
             baseline = wrk_throughput(base_url, paths, seconds)

@@ -13,25 +13,7 @@ import sys
 import urllib.request
 
 from bench.datasets import case_dataset, sample_cases
-from bench.harness import BENCH_ENV, free_port, server, wrk_throughput
-
-# Serves `civicline serve` with the WAP channel mounted explicitly, so the benchmark runs the
-# same whether or not the channel registry lists it yet.
-LAUNCHER = """
-import sys
-from pathlib import Path
-from aiohttp import web
-from civicline.app import create_app
-from civicline.logs import setup_logging
-from civicline.services import open_services
-from civicline.settings import load_settings
-from civicline.wap import mount
-settings = load_settings(overrides={"storage": {"data_dir": sys.argv[1]}})
-setup_logging(settings.logging.level, settings.logging.format)
-services = open_services(settings)
-app = create_app(settings, services=services, channels=[("wap", mount)])
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[2]), print=None, access_log=None)
-"""
+from bench.harness import BENCH_ENV, civicline_server, free_port, server, warm, wrk_throughput
 
 # A bare handler answering every path with one constant HTML page of the given size.
 BASELINE = """
@@ -66,14 +48,14 @@ def main() -> None:
     }
     results: dict[str, tuple[int, float, float]] = {}
     port = free_port()
-    with server([sys.executable, "-c", LAUNCHER, str(data_dir), str(port)], port, BENCH_ENV):
+    with server(civicline_server(data_dir, port), port, BENCH_ENV):
         url = f"http://127.0.0.1:{port}"
         for kind, paths in kinds.items():
             size = round(sum(page_size(url + p) for p in paths[:20]) / 20)
             base_port = free_port()
             with server([sys.executable, "-c", BASELINE, str(base_port), str(size)], base_port):
                 base_url = f"http://127.0.0.1:{base_port}"
-                wrk_throughput(url, paths, 5)  # warm caches and the calendar
+                warm(url, paths)
                 # Alternate the two, best of each: the machine is shared and noisy, and an
                 # idle server costs the other nothing.
                 app_rps = base_rps = 0.0

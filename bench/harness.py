@@ -151,6 +151,22 @@ def fixed_rate(base: str, paths: Sequence[str], rate: int = 1000, seconds: float
     return asyncio.run(_fixed_rate(base, paths, rate, seconds, headers))
 
 
+async def _warm(base: str, paths: Sequence[str], concurrency: int) -> None:
+    queue = list(paths)
+    async with aiohttp.ClientSession(base) as session:
+        async def worker() -> None:
+            while queue:
+                async with session.get(queue.pop()) as response:
+                    await response.read()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+def warm(base: str, paths: Sequence[str], concurrency: int = 16) -> None:
+    """Ask for every path once, so that rounds measure the steady state (cases decoded and
+    answers memoised, as in a server that has been up a while), not the first requests."""
+    asyncio.run(_warm(base, paths, concurrency))
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

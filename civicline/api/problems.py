@@ -67,22 +67,19 @@ _HTTP_KINDS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowe
                413: "body-too-large", 415: "unsupported-media-type"}
 
 
-async def answer_problems(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every error becomes a problem document; no stack trace ever reaches a client."""
-    try:
-        return await handler(request)
-    except ProblemError as exc:
+def problem_for(request: web.Request, exc: Exception) -> web.Response | None:
+    """The problem document answering `exc`, or None to let the exception propagate (an HTTP
+    status outside the API, which aiohttp or a channel answers its own way). Every other
+    error becomes a problem document; no stack trace ever reaches a client."""
+    if isinstance(exc, ProblemError):
         return problem(exc.kind, exc.detail, **exc.extra)
-    except BackendUnavailable:
-        log.exception("backend_unavailable", extra={"path": request.path})
+    if isinstance(exc, BackendUnavailable):
+        log.error("backend_unavailable", exc_info=exc, extra={"path": request.path})
         return problem("backend-unavailable", headers={"Retry-After": "5"})
-    except web.HTTPException as exc:
+    if isinstance(exc, web.HTTPException):
         if exc.status < 400 or not request.path.startswith(("/api/", "/open311/")):
-            raise
+            return None
         kind = _HTTP_KINDS.get(exc.status)
-        if kind is None:
-            raise
-        return problem(kind, exc.reason if exc.status != 404 else "")
-    except Exception:
-        log.exception("unhandled_error", extra={"path": request.path})
-        return problem("internal-error")
+        return problem(kind, exc.reason if exc.status != 404 else "") if kind else None
+    log.error("unhandled_error", exc_info=exc, extra={"path": request.path})
+    return problem("internal-error")

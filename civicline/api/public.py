@@ -12,7 +12,7 @@ from civicline.api.keys import SERVICES
 from civicline.api.problems import ProblemError
 from civicline.api.serialize import case_json, guide_json, hit_json, result_json
 from civicline.core.answer import Answer, AnswerKind, CaseView
-from civicline.core.query import Asker
+from civicline.core.query import Asker, address_asker
 
 routes = web.RouteTableDef()
 
@@ -26,20 +26,10 @@ def json_response(body: object, status: int = 200, headers: dict[str, str] | Non
                         headers={**JSON_TYPE, **headers} if headers else JSON_TYPE)
 
 
-_askers: dict[str, Asker] = {}  # by client address: clients repeat, and askers are immutable
-_ASKERS_MAX = 10_000
-
-
 def api_asker(request: web.Request) -> Asker:
     # The API has no verified phone; the sender is the client address (behind a proxy the
     # proxy must set X-Forwarded-For and the app trusts it only when configured to).
-    remote = request.remote or "unknown"
-    asker = _askers.get(remote)
-    if asker is None:
-        if len(_askers) >= _ASKERS_MAX:
-            _askers.clear()
-        asker = _askers[remote] = Asker(channel="api", sender_id=remote)
-    return asker
+    return address_asker("api", request.remote or "unknown")
 
 
 def _page(request: web.Request) -> int:

@@ -13,6 +13,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind, Choice, Fact, Importance, Link
 from civicline.core.deadlines import compute_deadline
@@ -47,6 +48,13 @@ class Asker:
     channel: str
     sender_id: str
     phone: str | None = None
+
+
+@lru_cache(maxsize=10_000)
+def address_asker(channel: str, address: str) -> Asker:
+    """The asker of a web channel, known by its client address only: immutable, so one per
+    address is shared by its requests instead of built for each."""
+    return Asker(channel=channel, sender_id=address)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,10 @@ from civicline.wap.config import WapSettings
 WEEKDAYS = "一二三四五六日"
 CACHED_PAGES = 10_000  # rendered public pages kept: about 30 MB at most
 
+# Header sets built once: a fresh dict (and content-type parsing) per response adds up.
+_PUBLIC_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}
+_PRIVATE_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
 # How each kind of case answer maps onto HTTP; pages still render for every status.
 CASE_STATUS: dict[AnswerKind, int] = {
     AnswerKind.CASE_PUBLIC: 200,
@@ -73,16 +77,17 @@ class Pages:
         self.settings = settings
         self.env = build_environment()
         # Rendered pages by a key that changes whenever their content does (see callers).
-        self._cache: OrderedDict[tuple[object, ...], tuple[object, str]] = OrderedDict()
+        self._cache: OrderedDict[tuple[object, ...], tuple[object, bytes]] = OrderedDict()
 
     def cached(self, key: tuple[object, ...], build: Callable[[], str], *,
-                source: object = None) -> str:
-        """The page under `key`, rendered once (and again if `source` is another object)."""
+               source: object = None) -> bytes:
+        """The page under `key` as UTF-8, rendered once (and again if `source` is another
+        object)."""
         entry = self._cache.get(key)
         if entry is not None and entry[0] is source:
             self._cache.move_to_end(key)
             return entry[1]
-        page = build()
+        page = build().encode()
         self._cache[key] = (source, page)  # holding `source` keeps its id from being reused
         if len(self._cache) > CACHED_PAGES:
             self._cache.popitem(last=False)
@@ -93,15 +98,15 @@ class Pages:
 
     def response(self, template: str, status: int = 200, *, private: bool = False,
                  headers: Mapping[str, str] | None = None, **context: Any) -> web.Response:
-        return self.send(self.html(template, context), status, private=private, headers=headers)
+        page = self.html(template, context).encode()
+        return self.send(page, status, private=private, headers=headers)
 
-    def send(self, page: str, status: int = 200, *, private: bool = False,
+    def send(self, page: bytes, status: int = 200, *, private: bool = False,
              headers: Mapping[str, str] | None = None) -> web.Response:
-        all_headers = dict(headers or {})
         # Full views must not linger in shared caches or the phone's history cache.
-        all_headers["Cache-Control"] = "no-store" if private else "no-cache"
-        return web.Response(text=page, status=status, content_type="text/html",
-                            charset="utf-8", headers=all_headers)
+        base = _PRIVATE_HEADERS if private else _PUBLIC_HEADERS
+        return web.Response(body=page, status=status,
+                            headers={**base, **headers} if headers else base)
 
     def guide(self, guide: Guide) -> web.Response:
         """A guide's page, rendered once per stored version (every change makes a new one)."""
@@ -115,20 +120,21 @@ class Pages:
 
     def case(self, answer: Answer, case_no: str) -> web.Response:
         """A case answer of any kind, with its HTTP status and caching rules."""
-        status = CASE_STATUS.get(answer.kind, 200)
+        def build() -> str:
+            return self.html("case.html", {
+                "answer": answer, "view": answer.case, "case_no": case_no,
+                "deadline_text": _fact(answer, "deadline_state")})
+
+        if answer.kind is AnswerKind.CASE_PUBLIC:
+            # The core hands out the same public Answer until the case or the day changes.
+            page = self.cached(("case", id(answer), case_no), build, source=answer)
+            return self.send(page)
         headers = {}
         if answer.retry_after_seconds:
             headers["Retry-After"] = str(answer.retry_after_seconds)
         full = answer.case is not None and answer.case.full
-        context = {"answer": answer, "view": answer.case, "case_no": case_no,
-                   "deadline_text": _fact(answer, "deadline_state")}
-        if answer.kind is AnswerKind.CASE_PUBLIC:
-            # The core hands out the same public Answer until the case or the day changes.
-            page = self.cached(("case", id(answer), case_no),
-                               lambda: self.html("case.html", context), source=answer)
-        else:
-            page = self.html("case.html", context)
-        return self.send(page, status, private=full, headers=headers)
+        return self.send(build().encode(), CASE_STATUS.get(answer.kind, 200), private=full,
+                         headers=headers)
 
 
 def _fact(answer: Answer, key: str) -> str:

@@ -14,7 +14,7 @@ from civicline.api.keys import SERVICES
 from civicline.core.answer import AnswerKind
 from civicline.core.clock import SHANGHAI
 from civicline.core.errors import BackendUnavailable
-from civicline.core.query import Asker, help_answer
+from civicline.core.query import Asker, address_asker, help_answer
 from civicline.wap.render import Pages
 
 log = logging.getLogger("civicline.wap")
@@ -46,7 +46,7 @@ class BadInput(Exception):
 
 def asker(request: web.Request) -> Asker:
     # No verified phone on the web: the sender is the client address, for rate limits.
-    return Asker(channel="wap", sender_id=request.remote or "unknown")
+    return address_asker("wap", request.remote or "unknown")
 
 
 def page_number(request: web.Request) -> int:
