@@ -118,6 +118,7 @@ async def test_reply_from_unknown_number_does_not_reveal_the_applicant(harness: 
 @pytest.mark.parametrize(("label", "headers"), [
     ("no signature", {}),
     ("a wrong signature", {"X-Twilio-Signature": "bm90IHRoZSBzaWduYXR1cmU="}),
+    ("a signature that is not base64 text", {"X-Twilio-Signature": "签名\udcff"}),
 ])
 async def test_bad_twilio_signature_is_refused_and_nothing_is_processed(
         harness: Harness, label: str, headers: dict[str, str]) -> None:

@@ -6,11 +6,12 @@ A sample (form-encoded) body Twilio sends:
 
 from __future__ import annotations
 
+import hmac
 import logging
 from functools import lru_cache
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator, compare  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
 from civicline.core.masking import mask_phone
@@ -31,11 +32,13 @@ def signature_matches(token: str, url: str, form: object, signature: str) -> boo
 
     `validate` computes two HMACs (the URL with and without its default port, since Twilio
     may sign either); the URL exactly as configured matches in practice, so one HMAC is
-    tried first and `validate` decides only when that does not match.
+    tried first (compared in constant time, in C) and `validate` decides only when that
+    does not match.
     """
     validator = _validator(token)
-    return bool(compare(validator.compute_signature(url, form), signature)
-                or validator.validate(url, form, signature))
+    expected = validator.compute_signature(url, form)
+    return (hmac.compare_digest(expected.encode(), signature.encode(errors="replace"))
+            or bool(validator.validate(url, form, signature)))
 
 
 async def verified_form(request: web.Request) -> dict[str, str]:
