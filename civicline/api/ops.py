@@ -10,7 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from civicline import __version__
 from civicline.api.http_metrics import HttpMetrics
 from civicline.api.keys import SERVICES
-from civicline.api.problems import Handler, problem_for
+from civicline.api.problems import Handler, channel_error_page, problem_for
 
 routes = web.RouteTableDef()
 
@@ -27,8 +27,9 @@ def _route_name(request: web.Request) -> str:
 
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Counts and times every request, and turns errors into problem documents: one
-    middleware layer instead of two, since each layer costs every request a few microseconds."""
+    """Counts and times every request, and turns errors into a channel's error page or a
+    problem document: one middleware layer for the whole app, since each layer costs every
+    request a few microseconds."""
     started = time.perf_counter()
     status = 500
     try:
@@ -36,7 +37,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = response.status
         return response
     except Exception as exc:
-        answer = problem_for(request, exc)
+        answer = channel_error_page(request, exc) or problem_for(request, exc)
         if answer is None:
             status = exc.status if isinstance(exc, web.HTTPException) else 500
             raise

@@ -12,7 +12,7 @@ from civicline.sms.providers.console import ConsoleSender
 
 
 async def sent_page(request: web.Request) -> web.Response:
-    notify = request.config_dict[NOTIFY]
+    notify = request.app[NOTIFY]
     console = next((p for p in notify.dispatcher.providers if isinstance(p, ConsoleSender)),
                    None)
     rows = "".join(

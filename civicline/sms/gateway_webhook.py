@@ -22,7 +22,7 @@ log = logging.getLogger("civicline.sms.gateway")
 
 async def verified_json(request: web.Request) -> dict[str, object]:
     """The JSON body, if signed with our secret and fresh; else 403 (400 when malformed)."""
-    sms = request.config_dict[SMS_SETTINGS]
+    sms = request.app[SMS_SETTINGS]
     raw = await request.read()
     if not verify(sms.gateway_secret.value, raw, request.headers.get(SIGNATURE_HEADER, "")):
         log.warning("gateway_bad_signature", extra={"path": request.path})
@@ -33,7 +33,7 @@ async def verified_json(request: web.Request) -> dict[str, object]:
         raise web.HTTPBadRequest(text="body is not JSON") from None
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text="body is not a JSON object")
-    now = request.config_dict[NOTIFY].services.clock().timestamp()
+    now = request.app[NOTIFY].services.clock().timestamp()
     if not fresh(body.get("ts"), now, sms.gateway_timestamp_window_seconds):
         log.warning("gateway_stale_timestamp", extra={"path": request.path})
         raise web.HTTPForbidden(text="stale or missing timestamp")
@@ -45,10 +45,10 @@ async def inbound(request: web.Request) -> web.Response:
     phone, text = str(body.get("from", "")), str(body.get("text", ""))
     if not phone:
         raise web.HTTPBadRequest(text="missing 'from'")
-    reply = await request.config_dict[CONVERSATION].handle(
+    reply = await request.app[CONVERSATION].handle(
         phone, text, gateway="gateway", provider_message_id=str(body.get("id", "")))
     if reply is not None:
-        notify = request.config_dict[NOTIFY]
+        notify = request.app[NOTIFY]
         variables = {} if reply.template != "reply" else {"content": reply.text}
         message = build_message(reply.template, phone, f"in:{body.get('id', '')}:"
                                 f"{notify.services.clock().timestamp()}", variables)

@@ -50,7 +50,7 @@ async def twilio_status(request: web.Request) -> web.Response:
     form = await verified_form(request)
     status = twilio_receipt(form.get("MessageStatus", ""), form.get("ErrorCode", ""))
     error = form.get("ErrorCode", "")
-    await request.config_dict[NOTIFY].receipt(
+    await request.app[NOTIFY].receipt(
         _message_id(request.query.get("m")), "twilio", form.get("MessageSid", ""), status,
         error)
     return web.Response(status=200)
@@ -60,7 +60,7 @@ async def gateway_receipt(request: web.Request) -> web.Response:
     """Gateway receipt: {"id": "42", "msgid": "g-1", "status": "DELIVRD", "code": "", "ts": …}."""
     body = await verified_json(request)
     status = GATEWAY_STATUS.get(str(body.get("status", "")).upper(), ReceiptStatus.ACCEPTED)
-    await request.config_dict[NOTIFY].receipt(
+    await request.app[NOTIFY].receipt(
         _message_id(body.get("id")), "gateway", str(body.get("msgid", "")), status,
         str(body.get("code", "")))
     return web.json_response({"code": "OK"})

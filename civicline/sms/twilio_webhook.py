@@ -45,9 +45,9 @@ async def verified_form(request: web.Request) -> dict[str, str]:
     """The form, if X-Twilio-Signature matches it; else 403 before anything is processed."""
     # The multidict itself goes to the validator: it reads repeated fields with getall().
     form = await request.post()
-    token = twilio_token(request.config_dict[SMS_SETTINGS])
+    token = twilio_token(request.app[SMS_SETTINGS])
     # Twilio signs the public URL it called, which a proxy in front of us may rewrite.
-    url = request.config_dict[PUBLIC_BASE] + request.path_qs
+    url = request.app[PUBLIC_BASE] + request.path_qs
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature_matches(token, url, form, signature):
         log.warning("twilio_bad_signature", extra={"path": request.path})
@@ -71,7 +71,7 @@ def twiml_reply(text: str | None) -> bytes:
 async def inbound(request: web.Request) -> web.Response:
     form = await verified_form(request)
     phone = form.get("From", "")
-    reply = await request.config_dict[CONVERSATION].handle(
+    reply = await request.app[CONVERSATION].handle(
         phone, form.get("Body", ""), gateway="twilio",
         provider_message_id=form.get("MessageSid", ""))
     log.info("twilio_inbound", extra={"from": mask_phone(phone),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -86,7 +87,7 @@ async def home(request: web.Request) -> web.Response:
 
 @routes.get("/help")
 async def help_page(request: web.Request) -> web.Response:
-    query_settings = request.config_dict[SERVICES].settings.query
+    query_settings = request.app[SERVICES].settings.query
     return request.app[PAGES].response("help.html", help=help_answer(), query=query_settings)
 
 
@@ -105,7 +106,7 @@ async def case_lookup(request: web.Request) -> web.Response:
     code = form.get("code", "").strip() or None
     if not case_no:
         return pages.response("case_form.html", 400, case_no="", message="请输入办件编号")
-    answer = await request.config_dict[SERVICES].query.lookup_case(case_no, asker(request),
+    answer = await request.app[SERVICES].query.lookup_case(case_no, asker(request),
                                                                    code=code)
     # Deliberately no logging here: the form carries the query code.
     return pages.case(answer, case_no)
@@ -115,7 +116,7 @@ async def case_lookup(request: web.Request) -> web.Response:
 async def case_public(request: web.Request) -> web.Response:
     """A case's public view (the SMS short link lands here) and the form for its code."""
     case_no = request.match_info["case_no"][:41]  # 41 keeps an over-long number invalid
-    answer = await request.config_dict[SERVICES].query.lookup_case(case_no, asker(request))
+    answer = await request.app[SERVICES].query.lookup_case(case_no, asker(request))
     return request.app[PAGES].case(answer, case_no[:40])
 
 
@@ -138,7 +139,7 @@ async def guides(request: web.Request) -> web.Response:
         return pages.response("guides.html", 400, heading=heading, q="", department=None,
                               answer=None, message="请输入要查找的事项名称")
     size = settings.page_size
-    answer = await request.config_dict[SERVICES].query.search_guides(
+    answer = await request.app[SERVICES].query.search_guides(
         words, asker(request), department=department, page=page, page_size=size)
     if answer.kind is AnswerKind.RATE_LIMITED:
         return rate_limited(pages, answer.retry_after_seconds)
@@ -161,7 +162,7 @@ async def guide_detail(request: web.Request) -> web.Response:
     if len(guide_id) > MAX_ID_CHARS:
         return pages.error(404, "未找到该办事指南", "请返回重新查询")
     # The page lays the whole guide out itself, so it skips guide_detail's summary facts.
-    guide = await request.config_dict[SERVICES].query.guide(guide_id.strip())
+    guide = await request.app[SERVICES].query.guide(guide_id.strip())
     if guide is None:
         return pages.error(404, "未找到该办事指南", "请返回重新查询，或按部门浏览")
     return pages.guide(guide)
@@ -169,7 +170,7 @@ async def guide_detail(request: web.Request) -> web.Response:
 
 @routes.get("/departments")
 async def departments(request: web.Request) -> web.Response:
-    rows = await request.config_dict[SERVICES].query.departments()
+    rows = await request.app[SERVICES].query.departments()
     return request.app[PAGES].response("departments.html", departments=rows)
 
 
@@ -177,7 +178,7 @@ async def departments(request: web.Request) -> web.Response:
 async def results(request: web.Request) -> web.Response:
     """The results publication (办结公示) of one day, masked, a page at a time."""
     pages = request.app[PAGES]
-    services = request.config_dict[SERVICES]
+    services = request.app[SERVICES]
     today = services.clock().astimezone(SHANGHAI).date()
     raw_day = request.query.get("date", "")
     try:
@@ -234,24 +235,31 @@ async def bare_prefix(request: web.Request) -> web.Response:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@web.middleware
-async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every failure becomes a calm Chinese page with the right status; never a stack trace."""
-    pages = request.app[PAGES]
-    if len(request.query_string) > MAX_QUERY_STRING:
-        return pages.error(414, ERROR_TITLES[414], "请缩短查询内容后再试")
-    try:
+def guarded(handler: Handler) -> Handler:
+    """A page handler that refuses over-long query strings before doing any work."""
+    @functools.wraps(handler)
+    async def guarded_handler(request: web.Request) -> web.StreamResponse:
+        if len(request.query_string) > MAX_QUERY_STRING:
+            raise BadInput(414, "请缩短查询内容后再试")
         return await handler(request)
-    except BadInput as exc:
-        return pages.error(exc.status, ERROR_TITLES.get(exc.status, "请求格式不正确"), exc.detail)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        title = ERROR_TITLES.get(exc.status, "请求无法处理")
-        return pages.error(exc.status, title, "请返回首页重新操作")
-    except BackendUnavailable:
-        log.exception("backend_unavailable", extra={"path": request.path})
-        return pages.error(503, "服务暂时不可用", "请稍后再试", headers={"Retry-After": "5"})
-    except Exception:
-        log.exception("unhandled_error", extra={"path": request.path})
+    return guarded_handler
+
+
+def friendly_error(pages: Pages) -> Callable[[web.Request, Exception], web.Response | None]:
+    """Every failure under /wap/ becomes a calm Chinese page with the right status; never a
+    stack trace. Registered as the channel's error page (see ERROR_PAGES)."""
+    def page(request: web.Request, exc: Exception) -> web.Response | None:
+        if isinstance(exc, BadInput):
+            return pages.error(exc.status, ERROR_TITLES.get(exc.status, "请求格式不正确"),
+                               exc.detail)
+        if isinstance(exc, web.HTTPException):
+            if exc.status < 400:
+                return None  # redirects pass through
+            title = ERROR_TITLES.get(exc.status, "请求无法处理")
+            return pages.error(exc.status, title, "请返回首页重新操作")
+        if isinstance(exc, BackendUnavailable):
+            log.error("backend_unavailable", exc_info=exc, extra={"path": request.path})
+            return pages.error(503, "服务暂时不可用", "请稍后再试", headers={"Retry-After": "5"})
+        log.error("unhandled_error", exc_info=exc, extra={"path": request.path})
         return pages.error(500, "服务出了点问题", "请稍后再试，或拨打咨询热线")
+    return page
