@@ -48,11 +48,19 @@ class Provider(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """What the SMS state knew of an inbound message when it recorded it."""
+
+    first: bool  # False: a repeat (same provider id, or the same text from the number lately)
+    opted_out: bool  # the number had opted out (before this message)
+
+
 class SmsState(Protocol):
     """The SMS channel's state kept beside the outbox (opt-outs, subscriptions, choices)."""
 
-    async def first_inbound(self, provider_message_id: str, phone: str, text_hash: str,
-                            now: float, window_seconds: float) -> bool: ...
+    async def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
+                             now: float, window_seconds: float) -> Inbound: ...
     async def opt_out(self, phone: str, source: str, now: float) -> bool: ...
     async def opt_in(self, phone: str) -> bool: ...
     def is_opted_out(self, phone: str) -> bool: ...

@@ -48,8 +48,9 @@ class Conversation:
         """The reply to send, or None (a repeat, or a number that opted out)."""
         now = self.clock().timestamp()
         text_hash = hashlib.sha256(text.strip().encode()).hexdigest()[:32]
-        if not await self.state.first_inbound(provider_message_id, phone, text_hash, now,
-                                              self.sms.dedupe_seconds):
+        inbound = await self.state.record_inbound(provider_message_id, phone, text_hash, now,
+                                                  self.sms.dedupe_seconds)
+        if not inbound.first:
             log.info("sms_inbound_repeat", extra={"from": mask_phone(phone)})
             return None
         command = parse_sms(text)
@@ -61,7 +62,7 @@ class Conversation:
         if command.kind is CommandKind.START:
             await self.state.opt_in(phone)
             return self._fixed("start_confirm", gateway)
-        if self.state.is_opted_out(phone):
+        if inbound.opted_out:
             return None
         answer = await self._answer(phone, command, now)
         rendered = self._render(answer, gateway)

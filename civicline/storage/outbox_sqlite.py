@@ -25,6 +25,7 @@ from civicline.notify.model import (
     ReceiptStatus,
     State,
 )
+from civicline.notify.ports import Inbound
 from civicline.storage.sqlite import Database
 
 _COLUMNS = ("id, dedupe_key, recipient, template, version, variables, body, purpose, priority, "
@@ -52,6 +53,10 @@ log = logging.getLogger("civicline.outbox")
 INBOUND_SEEN = ("SELECT 1 FROM sms_inbound WHERE (provider_message_id=?1 "
                 "AND provider_message_id != '') OR (phone=?2 AND text_hash=?3 AND at>=?4) "
                 "LIMIT 1")
+OPTED_OUT = "SELECT 1 FROM sms_opt_outs WHERE phone=?"
+# Both questions of an inbound message in one statement: each statement on the reader is
+# its own read transaction, the largest fixed cost of a reply.
+INBOUND_STATE = f"SELECT EXISTS({INBOUND_SEEN}), EXISTS({OPTED_OUT.replace('?', '?2')})"
 # Inbound records wait this long to share a commit; the in-memory record covers the gap.
 _INBOUND_COMMIT_SECONDS = 0.02
 # One statement per commit, rows as a JSON array: executemany re-takes the GIL per row,
@@ -247,8 +252,7 @@ class SqliteOutbox:
         return await self.db.write(work)
 
     def is_opted_out(self, phone: str) -> bool:
-        return self.db.reader.execute("SELECT 1 FROM sms_opt_outs WHERE phone=?",
-                                      (phone,)).fetchone() is not None
+        return self.db.reader.execute(OPTED_OUT, (phone,)).fetchone() is not None
 
     async def subscribe(self, phone: str, case_key: str, now: float) -> None:
         await self.db.write(lambda c: c.execute(
@@ -279,9 +283,10 @@ class SqliteOutbox:
             return []
         return [str(c) for c in orjson.loads(row[0])]
 
-    async def first_inbound(self, provider_message_id: str, phone: str, text_hash: str,
-                            now: float, window_seconds: float) -> bool:
-        """Record an inbound message; False when it is a repeat (same id, or same text soon).
+    async def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
+                             now: float, window_seconds: float) -> Inbound:
+        """Record an inbound message unless it is a repeat (same id, or same text soon), and
+        tell whether its number had opted out.
 
         Checked on the event loop against this process's recent messages and the committed
         table (other processes, earlier runs); the record itself is written in the
@@ -292,12 +297,12 @@ class SqliteOutbox:
         last = self._recent_texts.get(recent_text)
         if (provider_message_id and provider_message_id in self._recent_ids) or (
                 last is not None and last >= now - window_seconds):
-            return False
-        # One statement for both rules (each arm searches its own index).
+            return Inbound(first=False, opted_out=False)
         since = now - window_seconds if window_seconds > 0 else math.inf
-        if self.db.reader.execute(INBOUND_SEEN, (provider_message_id, phone, text_hash,
-                                                 since)).fetchone():
-            return False
+        seen, opted_out = self.db.reader.execute(
+            INBOUND_STATE, (provider_message_id, phone, text_hash, since)).fetchone()
+        if seen:
+            return Inbound(first=False, opted_out=bool(opted_out))
         if provider_message_id:
             self._recent_ids[provider_message_id] = now
         self._recent_texts[recent_text] = now
@@ -309,7 +314,7 @@ class SqliteOutbox:
         self._inbound_rows.append((provider_message_id, phone, text_hash, now))
         if self._inbound_flush is None:
             self._inbound_flush = asyncio.create_task(self._write_inbound())
-        return True
+        return Inbound(first=True, opted_out=bool(opted_out))
 
     async def _write_inbound(self) -> None:
         """Write the recorded inbound messages in group commits: what arrives within
