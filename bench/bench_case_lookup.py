@@ -62,8 +62,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, action="append")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--distinct", type=int, default=5000,
-                        help="distinct cases asked for; above the store's 20,000-case cache "
-                             "most lookups miss it and decode from SQLite")
+                        help="distinct cases asked for; above the 10,000-case cache "
+                             "([query] cached_cases) most lookups miss it and decode from "
+                             "SQLite")
     args = parser.parse_args()
     sizes = args.cases or [10_000]
     by_size = {n: measure(n, args.seconds, args.distinct) for n in sizes}

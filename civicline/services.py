@@ -85,7 +85,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *,
     across processes through Redis; otherwise they live in this process."""
     clock = clock or now_shanghai
     db = Database(settings.data_dir)
-    cases = SqliteCaseStore(db)
+    cases = SqliteCaseStore(db, cache_size=settings.query.cached_cases)
     guides = SqliteGuideStore(db)
     audit = SqliteAuditLog(db)
     client = None

@@ -57,6 +57,8 @@ class QuerySettings:
     lookups_per_minute: int = 30  # per sender, every lookup path
     lookup_burst: int = 10
     results_page_size: int = 50
+    # Decoded cases, and their public answers, kept in memory: about 7 KB a case in all.
+    cached_cases: int = 10_000
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ class QueryService:
         # Public answers by case key: valid while the store returns the same Case object
         # (it hands out a new one after every change) on the same day.
         self._public: OrderedDict[str, tuple[Case, date, Answer]] = OrderedDict()
-        self._public_size = 20_000
+        self._public_size = settings.cached_cases
 
     # -- free text ---------------------------------------------------------------------------
 

@@ -208,7 +208,7 @@ class SqliteCaseStore:
     deployment the bus carries the same evictions (`invalidate`).
     """
 
-    def __init__(self, db: Database, cache_size: int = 20_000) -> None:
+    def __init__(self, db: Database, cache_size: int = 10_000) -> None:
         self.db = db
         self.cache_size = cache_size
         self._cache: OrderedDict[str, Case] = OrderedDict()
