@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import os
 import sys
@@ -41,6 +40,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from civicline.app import create_app
+    from civicline.gc_pacing import paced_collections, tune_for_serving
 
     services = open_services(settings)
     if args.demo:
@@ -52,10 +52,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     app.on_cleanup.append(close_services)
     # Start-up leaves ~250k long-lived objects (dictionaries for segmentation, pinyin and
-    # script conversion, the demo load): freeze them out of the collector, whose full passes
-    # over them otherwise stall every request for ~90 ms now and then.
-    gc.collect()
-    gc.freeze()
+    # script conversion, the demo load): frozen out of the collector, whose full passes
+    # over them otherwise stall every request for ~90 ms now and then; and the young
+    # generations are collected at a steady pace (see gc_pacing).
+    tune_for_serving()
+    app.cleanup_ctx.append(paced_collections)
     print(f"civicline listening on http://{settings.server.host}:{settings.server.port}/",
           file=sys.stderr)
     web.run_app(app, host=settings.server.host, port=settings.server.port, print=None,
