@@ -7,6 +7,7 @@ from datetime import date
 
 import orjson
 from aiohttp import web
+from multidict import istr
 
 from civicline.api.keys import SERVICES
 from civicline.api.problems import ProblemError
@@ -18,6 +19,8 @@ routes = web.RouteTableDef()
 
 
 JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}  # set once, not parsed per call
+QUERY_CODE_HEADER = istr("X-Query-Code")  # case-folded once, not per request
+_CASE_PUBLIC = AnswerKind.CASE_PUBLIC
 
 
 def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None
@@ -58,6 +61,9 @@ def _public_body(answer: Answer, view: CaseView) -> bytes:
 
 def case_answer_response(answer: Answer) -> web.Response:
     """Map a case Answer onto HTTP: the view, or the problem that explains its absence."""
+    view = answer.case
+    if view is not None and not view.full and answer.kind is _CASE_PUBLIC:
+        return web.Response(body=_public_body(answer, view), headers=JSON_TYPE)  # most calls
     if answer.kind in (AnswerKind.CASE_PUBLIC, AnswerKind.CASE_FULL) and answer.case:
         if answer.case.full:
             return json_response(case_json(answer.case), headers={"Cache-Control": "no-store"})
@@ -77,7 +83,7 @@ def case_answer_response(answer: Answer) -> web.Response:
 @routes.get("/api/v1/cases/{case_no}")
 async def get_case(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    code = request.headers.get("X-Query-Code")
+    code = request.headers.get(QUERY_CODE_HEADER)
     answer = await services.query.lookup_case(request.match_info["case_no"], api_asker(request),
                                               code=code)
     return case_answer_response(answer)

@@ -221,7 +221,9 @@ class QueryService:
     def _case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         if full:
             return self._build_case_answer(case, now, full=True)
-        key, today = case.case_no, now.astimezone(SHANGHAI).date()
+        # The production clock is already in Shanghai time; other clocks are converted.
+        today = (now if now.tzinfo is SHANGHAI else now.astimezone(SHANGHAI)).date()
+        key = case.case_no
         memo = self._public.get(key)
         if memo is not None and memo[0] is case and memo[1] == today:
             return memo[2]
