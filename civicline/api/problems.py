@@ -75,6 +75,7 @@ def channel_error_page(request: web.Request, exc: Exception) -> web.StreamRespon
             return page(request, exc)
     return None
 
+
 _HTTP_KINDS = {400: "invalid-request", 404: "not-found", 405: "method-not-allowed",
                413: "body-too-large", 415: "unsupported-media-type"}
 

@@ -20,7 +20,7 @@ routes = web.RouteTableDef()
 
 JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}  # set once, not parsed per call
 QUERY_CODE_HEADER = istr("X-Query-Code")  # case-folded once, not per request
-_CASE_PUBLIC = AnswerKind.CASE_PUBLIC
+_CASE_PUBLIC, _CASE_FULL = AnswerKind.CASE_PUBLIC, AnswerKind.CASE_FULL
 
 
 def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None
@@ -61,13 +61,11 @@ def _public_body(answer: Answer, view: CaseView) -> bytes:
 
 def case_answer_response(answer: Answer) -> web.Response:
     """Map a case Answer onto HTTP: the view, or the problem that explains its absence."""
-    view = answer.case
-    if view is not None and not view.full and answer.kind is _CASE_PUBLIC:
-        return web.Response(body=_public_body(answer, view), headers=JSON_TYPE)  # most calls
-    if answer.kind in (AnswerKind.CASE_PUBLIC, AnswerKind.CASE_FULL) and answer.case:
-        if answer.case.full:
-            return json_response(case_json(answer.case), headers={"Cache-Control": "no-store"})
-        return web.Response(body=_public_body(answer, answer.case), headers=JSON_TYPE)
+    view, kind = answer.case, answer.kind
+    if view is not None and (kind is _CASE_PUBLIC or kind is _CASE_FULL):  # `is`: enum hash is slow
+        if view.full:
+            return json_response(case_json(view), headers={"Cache-Control": "no-store"})
+        return web.Response(body=_public_body(answer, view), headers=JSON_TYPE)
     if answer.kind is AnswerKind.INVALID:
         raise ProblemError("invalid-case-number", "办件编号由 1–40 位字母、数字或 - 组成")
     if answer.kind is AnswerKind.WRONG_CODE:
