@@ -86,7 +86,8 @@ def prepare_demo(services: Services) -> None:
     from civicline.sms.config import DEV_TWILIO_AUTH_TOKEN
 
     lines += [
-        f"  curl '{base}/api/v1/guides?q=开饭店'",
+        # -G --data-urlencode: the HTTP parser refuses raw UTF-8 in a URL; browsers encode it.
+        f"  curl -G {base}/api/v1/guides --data-urlencode q=开饭店",
         f"  department token for {DEMO_DEPARTMENT} (POST /api/v1/events): {token}",
         f"  WAP pages for phones: {base}/wap/   touch kiosk: {base}/kiosk/",
         f"  display wall: {base}/bigscreen/hall   staff window page: {base}/staff/window/1",
