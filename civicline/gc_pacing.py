@@ -30,7 +30,7 @@ def tune_for_serving() -> None:
     gc.set_threshold(young, middle, FULL_GC_AFTER)
 
 
-async def _pace(seconds: float) -> None:
+async def pace(seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         gc.collect(1)  # generations 0 and 1: survivors move on, each pass stays small
@@ -38,7 +38,7 @@ async def _pace(seconds: float) -> None:
 
 async def paced_collections(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: young-generation collections every PACE_SECONDS while the app runs."""
-    task = asyncio.create_task(_pace(PACE_SECONDS))
+    task = asyncio.create_task(pace(PACE_SECONDS))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
