@@ -17,6 +17,7 @@ from aiohttp import web
 import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.app import create_app
 from civicline.core.clock import FixedClock
+from civicline.gc_pacing import paced_collections, tune_for_serving
 from civicline.services import open_services
 from civicline.settings import Settings, load_settings
 from civicline.sms import mount
@@ -50,6 +51,9 @@ async def serve(port: int, kind: str, data_dir: Path) -> None:
         services = open_services(settings, FixedClock(NOW), with_search=False)
         await services.ingest.ingest([make_event(CASE_NO, at=NOW)], None)
         app = create_app(settings, services=services, channels=[("sms", mount)])
+        # Collected as `civicline serve` collects (see gc_pacing).
+        tune_for_serving()
+        app.cleanup_ctx.append(paced_collections)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
