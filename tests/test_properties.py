@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,10 +20,18 @@ from civicline.core.normalize import (
     normalize_text,
     to_halfwidth,
 )
+from civicline.core.query import _digits
 from tests.factories import NOW, make_event
 
 STAGES = ["undertaken", "reviewed", "approved", "supplement_requested", "resumed",
           "suspended", "concluded"]
+
+
+@given(st.one_of(st.text(max_size=20), st.from_regex(r"\+?86[ -]?1[0-9]{10}", fullmatch=True),
+                 st.text(alphabet="0123456789+- ()²٣", max_size=20)))
+def test_phone_digits_fast_path_matches_stripping_every_non_digit(phone: str) -> None:
+    # The registered-phone check reads the last 11 digits; the fast path skips the regex.
+    assert _digits(phone) == re.sub(r"\D", "", phone)[-11:]
 
 
 @given(st.text(max_size=300))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from civicline.sms.parse import CommandKind, parse_sms
+from civicline.sms.parse import MAX_SMS_CHARS, CommandKind, parse_sms
 
 
 @pytest.mark.parametrize(("text", "kind", "detail"), [
@@ -47,3 +47,11 @@ def test_every_inbound_form_reads_as_the_right_command(text: str, kind: CommandK
         assert f"{command.case_no}/{command.code}" == detail
     elif kind is CommandKind.QUERY:
         assert command.text == detail
+
+
+def test_an_oversized_body_is_read_from_its_first_1600_characters() -> None:
+    # No SMS is longer (Twilio's limit); a huge form field must not reach the caches whole.
+    command = parse_sms("查 440920261127000123" + " 办" * 500_000)
+    assert command.kind is CommandKind.QUERY
+    assert len(command.text) <= MAX_SMS_CHARS
+    assert command.text.startswith("440920261127000123 办")

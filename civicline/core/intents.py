@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from civicline.core.normalize import clean_case_no, clean_query_code, normalize_text
 
@@ -51,8 +52,13 @@ def _split_case_and_code(text: str) -> tuple[str, str | None, str] | None:
     return (whole, None, "") if whole else None
 
 
+@lru_cache(maxsize=4096)
 def parse_text(raw: str) -> ParsedQuery:
-    """Classify free text from any channel (SMS body, chat message, IVR-less text)."""
+    """Classify free text from any channel (SMS body, chat message, IVR-less text).
+
+    Cached (pure, and callers cut the text short first): the same case number arrives from
+    every channel until its case concludes.
+    """
     text = normalize_text(raw)
     if not text or text.lower() in HELP_WORDS:
         return ParsedQuery(Intent.HELP)

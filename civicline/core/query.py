@@ -76,6 +76,10 @@ class DepartmentInfo:
 
 
 def _digits(phone: str) -> str:
+    """The last 11 digits: a mainland mobile number with or without +86, spaces or dashes."""
+    tail = phone[-11:]
+    if tail.isascii() and tail.isdigit():
+        return tail  # the usual E.164 or bare number: no regex on the per-message path
     return re.sub(r"\D", "", phone)[-11:]
 
 

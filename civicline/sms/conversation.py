@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind
 from civicline.core.masking import mask_phone
@@ -19,12 +20,27 @@ from civicline.core.query import Asker, QueryService, help_answer
 from civicline.notify.ports import SmsState
 from civicline.sms.config import SmsSettings
 from civicline.sms.parse import Command, CommandKind, parse_sms
-from civicline.sms.render import Rendered, render_answer
+from civicline.sms.render import render_answer
 from civicline.sms.segments import PartCount, count_parts
 from civicline.sms.templates import get_template
 
 log = logging.getLogger("civicline.sms")
-_RENDERED_MAX = 4096
+_REPLIES_MAX = 4096
+
+
+def _text_hash(text: str) -> str:
+    """What de-duplication compares (of the whole text, however long)."""
+    return _short_text_hash(text) if len(text) <= 160 else _hash(text)
+
+
+@lru_cache(maxsize=4096)
+def _short_text_hash(text: str) -> str:
+    # Cached: the same short texts (a case number, 帮助) come from many numbers.
+    return _hash(text)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +55,20 @@ class Conversation:
                  base_url: str) -> None:
         self.query, self.state, self.sms, self.clock = query, state, sms, clock
         self.base_url = base_url
-        # Rendered replies by answer object: the query service hands out the same public
-        # Answer for a case until it changes, and fitting a reply into parts is costly.
-        self._rendered: OrderedDict[tuple[int, str], tuple[Answer, Rendered]] = OrderedDict()
+        # Replies by answer object: the query service hands out the same public Answer for a
+        # case until it changes, and fitting a reply into parts is costly.
+        self._replies: OrderedDict[tuple[int, str], tuple[Answer, Reply]] = OrderedDict()
 
     async def handle(self, phone: str, text: str, *, gateway: str,
                      provider_message_id: str = "") -> Reply | None:
         """The reply to send, or None (a repeat, or a number that opted out)."""
         now = self.clock().timestamp()
-        text_hash = hashlib.sha256(text.strip().encode()).hexdigest()[:32]
+        text_hash = _text_hash(text)
         inbound = await self.state.record_inbound(provider_message_id, phone, text_hash, now,
                                                   self.sms.dedupe_seconds)
         if not inbound.first:
-            log.info("sms_inbound_repeat", extra={"from": mask_phone(phone)})
+            if log.isEnabledFor(logging.INFO):
+                log.info("sms_inbound_repeat", extra={"from": mask_phone(phone)})
             return None
         command = parse_sms(text)
         if command.kind is CommandKind.STOP:
@@ -65,20 +82,20 @@ class Conversation:
         if inbound.opted_out:
             return None
         answer = await self._answer(phone, command, now)
-        rendered = self._render(answer, gateway)
-        return Reply(rendered.text, rendered.parts)
+        return self._reply(answer, gateway)
 
-    def _render(self, answer: Answer, gateway: str) -> Rendered:
+    def _reply(self, answer: Answer, gateway: str) -> Reply:
         key = (id(answer), gateway)  # the cached entry holds the answer, so its id is not reused
-        cached = self._rendered.get(key)
+        cached = self._replies.get(key)
         if cached is not None and cached[0] is answer:
             return cached[1]
         rendered = render_answer(answer, gateway=gateway, max_parts=self.sms.max_parts,
                                  signature=self._signature(gateway), base_url=self.base_url)
-        self._rendered[key] = (answer, rendered)
-        if len(self._rendered) > _RENDERED_MAX:
-            self._rendered.popitem(last=False)
-        return rendered
+        reply = Reply(rendered.text, rendered.parts)
+        self._replies[key] = (answer, reply)
+        if len(self._replies) > _REPLIES_MAX:
+            self._replies.popitem(last=False)
+        return reply
 
     def _signature(self, gateway: str) -> str:
         return self.sms.signature if gateway == "gateway" else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from civicline.core.intents import HELP_WORDS
 from civicline.core.normalize import normalize_text
@@ -36,8 +37,19 @@ _SUBSCRIBE = re.compile(r"^订阅\s*(?P<case>[A-Za-z0-9 \-]+?)\s+(?P<code>\d{6})
 _LEADING_LOOKUP = re.compile(r"^(查询|查)\s*[:：]?\s*")
 
 
+# Twilio delivers at most 1,600 characters; anything beyond is not a question we can answer.
+MAX_SMS_CHARS = 1600
+
+
 def parse_sms(raw: str) -> Command:
     """Classify one inbound message; anything unrecognised becomes QUERY or HELP, never an error."""
+    return _parse(raw[:MAX_SMS_CHARS])
+
+
+@lru_cache(maxsize=4096)
+def _parse(raw: str) -> Command:
+    # Cached: many people text the same few things (a case number, 帮助, TD), and parsing is
+    # pure, so a repeat costs one dictionary lookup.
     text = normalize_text(raw)
     # Citizens type dashes in many widths; the core normalises them inside case numbers.
     lowered = text.lower()

@@ -74,6 +74,7 @@ async def inbound(request: web.Request) -> web.Response:
     reply = await request.app[CONVERSATION].handle(
         phone, form.get("Body", ""), gateway="twilio",
         provider_message_id=form.get("MessageSid", ""))
-    log.info("twilio_inbound", extra={"from": mask_phone(phone),
-                                      "parts": reply.parts.parts if reply else 0})
+    if log.isEnabledFor(logging.INFO):  # masking costs even when the line is dropped
+        log.info("twilio_inbound", extra={"from": mask_phone(phone),
+                                          "parts": reply.parts.parts if reply else 0})
     return web.Response(body=twiml_reply(reply.text if reply else None), headers=TWIML_HEADERS)

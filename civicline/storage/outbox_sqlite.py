@@ -11,8 +11,9 @@ import asyncio
 import logging
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 
@@ -44,6 +45,7 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 
 
 _RECENT_INBOUND = 50_000
+_K = TypeVar("_K", bound=Hashable)
 log = logging.getLogger("civicline.outbox")
 
 
@@ -65,14 +67,23 @@ _INSERT_INBOUND = ("INSERT OR IGNORE INTO sms_inbound(provider_message_id, phone
                    "at) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)")
 
 
+def _remember(recent: OrderedDict[_K, float], key: _K, now: float) -> None:
+    recent[key] = now
+    recent.move_to_end(key)
+    if len(recent) > _RECENT_INBOUND:
+        recent.popitem(last=False)
+
+
 class SqliteOutbox:
     """Outbox, opt-outs, subscriptions, conversations, inbound de-duplication, cursor."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        # Recent inbound ids and (phone, text hash) → time, in insertion order (bounded).
-        self._recent_ids: dict[str, float] = {}
-        self._recent_texts: dict[tuple[str, str], float] = {}
+        # Recent inbound ids and (phone, text hash) → time, oldest first (bounded). Ordered
+        # dicts: evicting the oldest key of a plain dict scans the slots of every key
+        # evicted before it, which made each SMS walk thousands of dead slots.
+        self._recent_ids: OrderedDict[str, float] = OrderedDict()
+        self._recent_texts: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._inbound_rows: list[tuple[str, str, str, float]] = []
         self._inbound_flush: asyncio.Task[None] | None = None
 
@@ -304,12 +315,8 @@ class SqliteOutbox:
         if seen:
             return Inbound(first=False, opted_out=bool(opted_out))
         if provider_message_id:
-            self._recent_ids[provider_message_id] = now
-        self._recent_texts[recent_text] = now
-        while len(self._recent_ids) > _RECENT_INBOUND:
-            self._recent_ids.pop(next(iter(self._recent_ids)))
-        while len(self._recent_texts) > _RECENT_INBOUND:
-            self._recent_texts.pop(next(iter(self._recent_texts)))
+            _remember(self._recent_ids, provider_message_id, now)
+        _remember(self._recent_texts, recent_text, now)
 
         self._inbound_rows.append((provider_message_id, phone, text_hash, now))
         if self._inbound_flush is None:
