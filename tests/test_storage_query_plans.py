@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from civicline.storage.outbox_sqlite import INBOUND_STATE
+from civicline.storage.inbound_sqlite import _HEAD, _LOAD_RECENT, _OTHERS_SINCE
+from civicline.storage.outbox_sqlite import OPTED_OUT
 from civicline.storage.sqlite import Database
 
 TABLE_SCAN = re.compile(r"\bSCAN (?!CONSTANT ROW)")  # reading a whole table or index
 HOT_QUERIES = {
     "case by key": ("SELECT body FROM cases WHERE key=?", ("K",)),
-    "inbound SMS seen before, number opted out": (INBOUND_STATE,
-                                                  ("SM1", "+8613700000000", "h", 0.0)),
+    "number opted out (every send)": (OPTED_OUT, ("+8613700000000",)),
+    "newest inbound record (every sync)": (_HEAD, ()),
+    "inbound records of other processes (every sync)": (_OTHERS_SINCE, (10, 20, "o")),
+    "recent inbound records (start)": (_LOAD_RECENT, (0.0, 20, 50_000)),
+    "old inbound records (every sweep)": ("DELETE FROM sms_inbound WHERE at < ?", (0.0,)),
     "results of a day": ("SELECT body FROM cases WHERE concluded_on=? AND confidential=0",
                          ("2026-11-27",)),
 }
@@ -36,7 +40,7 @@ def test_hot_query_searches_an_index(db: Database, name: str) -> None:
 
 
 def test_a_scan_is_detected(db: Database) -> None:
-    # The check above must be able to fail: the partial index is skipped without its condition.
+    # The check above must be able to fail: no index serves a number's inbound messages.
     plan = " / ".join(row[-1] for row in db.reader.execute(
-        "EXPLAIN QUERY PLAN SELECT 1 FROM sms_inbound WHERE provider_message_id=?", ("SM1",)))
+        "EXPLAIN QUERY PLAN SELECT 1 FROM sms_inbound WHERE phone=?", ("+8613700000000",)))
     assert TABLE_SCAN.search(plan)

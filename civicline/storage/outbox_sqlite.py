@@ -7,13 +7,10 @@ same message; results are written only under the claim that sent them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
 import sqlite3
-from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import orjson
 
@@ -27,6 +24,7 @@ from civicline.notify.model import (
     State,
 )
 from civicline.notify.ports import Inbound
+from civicline.storage.inbound_sqlite import InboundLedger
 from civicline.storage.sqlite import Database
 
 _COLUMNS = ("id, dedupe_key, recipient, template, version, variables, body, purpose, priority, "
@@ -44,34 +42,8 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
         last_error=row[18], claim=row[19])
 
 
-_RECENT_INBOUND = 50_000
-_K = TypeVar("_K", bound=Hashable)
 log = logging.getLogger("civicline.outbox")
-
-
-# A repeat: the same provider message id, or the same text from the same number lately.
-# The message-id index is partial (ids may be empty); SQLite uses it only when the query
-# repeats the index's condition, else every inbound SMS scanned the whole week's table.
-INBOUND_SEEN = ("SELECT 1 FROM sms_inbound WHERE (provider_message_id=?1 "
-                "AND provider_message_id != '') OR (phone=?2 AND text_hash=?3 AND at>=?4) "
-                "LIMIT 1")
 OPTED_OUT = "SELECT 1 FROM sms_opt_outs WHERE phone=?"
-# Both questions of an inbound message in one statement: each statement on the reader is
-# its own read transaction, the largest fixed cost of a reply.
-INBOUND_STATE = f"SELECT EXISTS({INBOUND_SEEN}), EXISTS({OPTED_OUT.replace('?', '?2')})"
-# Inbound records wait this long to share a commit; the in-memory record covers the gap.
-_INBOUND_COMMIT_SECONDS = 0.02
-# One statement per commit, rows as a JSON array: executemany re-takes the GIL per row,
-# and each take waits for the event loop's thread to let go of it.
-_INSERT_INBOUND = ("INSERT OR IGNORE INTO sms_inbound(provider_message_id, phone, text_hash, "
-                   "at) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)")
-
-
-def _remember(recent: OrderedDict[_K, float], key: _K, now: float) -> None:
-    recent[key] = now
-    recent.move_to_end(key)
-    if len(recent) > _RECENT_INBOUND:
-        recent.popitem(last=False)
 
 
 class SqliteOutbox:
@@ -79,13 +51,7 @@ class SqliteOutbox:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        # Recent inbound ids and (phone, text hash) → time, oldest first (bounded). Ordered
-        # dicts: evicting the oldest key of a plain dict scans the slots of every key
-        # evicted before it, which made each SMS walk thousands of dead slots.
-        self._recent_ids: OrderedDict[str, float] = OrderedDict()
-        self._recent_texts: OrderedDict[tuple[str, str], float] = OrderedDict()
-        self._inbound_rows: list[tuple[str, str, str, float]] = []
-        self._inbound_flush: asyncio.Task[None] | None = None
+        self.inbound = InboundLedger(db)
 
     # -- queueing ----------------------------------------------------------------------------
 
@@ -255,12 +221,16 @@ class SqliteOutbox:
             return conn.execute("INSERT INTO sms_opt_outs(phone, source, at) VALUES (?, ?, ?) "
                                 "ON CONFLICT(phone) DO NOTHING", (phone, source, now)
                                 ).rowcount > 0
-        return await self.db.write(work)
+        added = await self.db.write(work)
+        self.inbound.note_opt_out(phone, True)
+        return added
 
     async def opt_in(self, phone: str) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
             return conn.execute("DELETE FROM sms_opt_outs WHERE phone=?", (phone,)).rowcount > 0
-        return await self.db.write(work)
+        removed = await self.db.write(work)
+        self.inbound.note_opt_out(phone, False)
+        return removed
 
     def is_opted_out(self, phone: str) -> bool:
         return self.db.reader.execute(OPTED_OUT, (phone,)).fetchone() is not None
@@ -296,57 +266,12 @@ class SqliteOutbox:
 
     async def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
                              now: float, window_seconds: float) -> Inbound:
-        """Record an inbound message unless it is a repeat (same id, or same text soon), and
-        tell whether its number had opted out.
-
-        Checked on the event loop against this process's recent messages and the committed
-        table (other processes, earlier runs); the record itself is written in the
-        background. Awaiting a write per SMS would queue every reply behind the writer
-        thread, and a duplicate that slips through a crash is rarer than a slow reply.
-        """
-        recent_text = (phone, text_hash)
-        last = self._recent_texts.get(recent_text)
-        if (provider_message_id and provider_message_id in self._recent_ids) or (
-                last is not None and last >= now - window_seconds):
-            return Inbound(first=False, opted_out=False)
-        since = now - window_seconds if window_seconds > 0 else math.inf
-        seen, opted_out = self.db.reader.execute(
-            INBOUND_STATE, (provider_message_id, phone, text_hash, since)).fetchone()
-        if seen:
-            return Inbound(first=False, opted_out=bool(opted_out))
-        if provider_message_id:
-            _remember(self._recent_ids, provider_message_id, now)
-        _remember(self._recent_texts, recent_text, now)
-
-        self._inbound_rows.append((provider_message_id, phone, text_hash, now))
-        if self._inbound_flush is None:
-            self._inbound_flush = asyncio.create_task(self._write_inbound())
-        return Inbound(first=True, opted_out=bool(opted_out))
-
-    async def _write_inbound(self) -> None:
-        """Write the recorded inbound messages in group commits: what arrives within
-        `_INBOUND_COMMIT_SECONDS` goes in one transaction. A commit per SMS kept the writer
-        thread (and its GIL hand-offs) busier than the replies themselves."""
-        try:
-            while self._inbound_rows:
-                await asyncio.sleep(_INBOUND_COMMIT_SECONDS)
-                rows, self._inbound_rows = self._inbound_rows, []
-                try:
-                    payload = orjson.dumps(rows).decode()
-
-                    def insert(conn: sqlite3.Connection, payload: str = payload) -> None:
-                        conn.execute(_INSERT_INBOUND, (payload,))
-                    await self.db.write(insert)
-                except Exception:
-                    # The in-memory record still de-duplicates in this process.
-                    log.exception("sms_inbound_record_failed", extra={"rows": len(rows)})
-        finally:
-            self._inbound_flush = None
+        """Record an inbound message unless it repeats one; see `InboundLedger`."""
+        return self.inbound.record(provider_message_id, phone, text_hash, now, window_seconds)
 
     async def flush_inbound(self) -> None:
         """Wait for the background inbound records (tests, shutdown)."""
-        while self._inbound_flush is not None:
-            await asyncio.shield(self._inbound_flush)
+        await self.inbound.flush()
 
     # -- the notifier's cursor ---------------------------------------------------------------
 
