@@ -16,12 +16,11 @@ from aiohttp import web
 
 import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.app import create_app
-from civicline.core.clock import FixedClock
 from civicline.gc_pacing import paced_collections, tune_for_serving
 from civicline.services import open_services
 from civicline.settings import Settings, load_settings
 from civicline.sms import mount
-from tests.factories import NOW, make_event
+from tests.factories import make_event
 from tests.fakes.sms_provider import PUBLIC_URL, sms_overrides
 
 CASE_NO = "440920261127000123"
@@ -48,8 +47,9 @@ async def serve(port: int, kind: str, data_dir: Path) -> None:
         app.router.add_post("/sms/twilio", bare)
     else:
         settings = inbound_settings(data_dir)
-        services = open_services(settings, FixedClock(NOW), with_search=False)
-        await services.ingest.ingest([make_event(CASE_NO, at=NOW)], None)
+        # The production clock, as `civicline serve` has.
+        services = open_services(settings, with_search=False)
+        await services.ingest.ingest([make_event(CASE_NO, at=services.clock())], None)
         app = create_app(settings, services=services, channels=[("sms", mount)])
         # Collected as `civicline serve` collects (see gc_pacing).
         tune_for_serving()

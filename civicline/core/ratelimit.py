@@ -5,11 +5,9 @@ Scale-out swaps in a Redis-backed limiter so every process counts against one bu
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 
-from civicline.core.clock import now_shanghai
+from civicline.core.clock import epoch_seconds
 from civicline.core.ports import Clock
 
 
@@ -21,10 +19,7 @@ class TokenBucketLimiter:
         self.rate_per_second = rate_per_minute / 60.0
         self.burst = burst
         self.clock = clock
-        # The production clock's timestamp is time.time(), read directly on this per-request
-        # path instead of through an aware datetime; an injected clock is honoured as given.
-        self._seconds: Callable[[], float] = (
-            time.time if clock is now_shanghai else lambda: clock().timestamp())
+        self._seconds = epoch_seconds(clock)
         self.max_keys = max_keys  # bounded memory under a flood of distinct senders
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 

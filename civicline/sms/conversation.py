@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind
+from civicline.core.clock import epoch_seconds
 from civicline.core.masking import mask_phone
 from civicline.core.normalize import clean_case_no
 from civicline.core.ports import Clock
@@ -54,6 +55,7 @@ class Conversation:
     def __init__(self, query: QueryService, state: SmsState, sms: SmsSettings, clock: Clock,
                  base_url: str) -> None:
         self.query, self.state, self.sms, self.clock = query, state, sms, clock
+        self._seconds = epoch_seconds(clock)
         self.base_url = base_url
         # Replies by answer object: the query service hands out the same public Answer for a
         # case until it changes, and fitting a reply into parts is costly.
@@ -62,7 +64,7 @@ class Conversation:
     async def handle(self, phone: str, text: str, *, gateway: str,
                      provider_message_id: str = "") -> Reply | None:
         """The reply to send, or None (a repeat, or a number that opted out)."""
-        now = self.clock().timestamp()
+        now = self._seconds()
         text_hash = _text_hash(text)
         inbound = await self.state.record_inbound(provider_message_id, phone, text_hash, now,
                                                   self.sms.dedupe_seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from civicline.notify.wiring import Notify
 from civicline.sms.config import SmsSettings
@@ -12,3 +13,5 @@ NOTIFY = web.AppKey("sms_notify", Notify)
 CONVERSATION = web.AppKey("sms_conversation", Conversation)
 SMS_SETTINGS = web.AppKey("sms_settings", SmsSettings)
 PUBLIC_BASE = web.AppKey("sms_public_base", str)  # settings.server.public_url, no trailing /
+# The webhooks' signature check with the configured auth token; None: no token, refuse all.
+TWILIO_VALIDATOR = web.AppKey("sms_twilio_validator", RequestValidator | None)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from civicline.api.keys import SERVICES
 from civicline.notify.wiring import open_notify
 from civicline.settings import Settings
 from civicline.sms import devpage, gateway_webhook, status, twilio_webhook
-from civicline.sms.config import sms_settings
+from civicline.sms.config import sms_settings, twilio_token
 from civicline.sms.conversation import Conversation
-from civicline.sms.keys import CONVERSATION, NOTIFY, PUBLIC_BASE, SMS_SETTINGS
+from civicline.sms.keys import (
+    CONVERSATION,
+    NOTIFY,
+    PUBLIC_BASE,
+    SMS_SETTINGS,
+    TWILIO_VALIDATOR,
+)
 from civicline.sms.providers import build_providers
 from civicline.sms.providers.console import ConsoleSender
 
@@ -22,6 +29,8 @@ def mount_routes(app: web.Application, settings: Settings) -> None:
     sms = sms_settings(settings)
     app[SMS_SETTINGS] = sms
     app[PUBLIC_BASE] = settings.server.public_url.rstrip("/")
+    token = twilio_token(sms)
+    app[TWILIO_VALIDATOR] = RequestValidator(token) if token else None
     app.router.add_post("/sms/twilio", twilio_webhook.inbound)
     app.router.add_post("/sms/twilio/status", status.twilio_status)
     app.router.add_post("/sms/gateway", gateway_webhook.inbound)

@@ -22,7 +22,7 @@ from civicline.notify.model import ReceiptStatus
 from civicline.sms.gateway_webhook import verified_json
 from civicline.sms.keys import NOTIFY
 from civicline.sms.providers.twilio import OPT_OUT_CODES, PERMANENT_CODES
-from civicline.sms.twilio_webhook import verified_form
+from civicline.sms.twilio_webhook import field, verified_form
 
 log = logging.getLogger("civicline.sms.status")
 GATEWAY_STATUS = {"DELIVRD": ReceiptStatus.DELIVERED, "DELIVERED": ReceiptStatus.DELIVERED,
@@ -48,10 +48,10 @@ def _message_id(raw: object) -> int | None:
 
 async def twilio_status(request: web.Request) -> web.Response:
     form = await verified_form(request)
-    status = twilio_receipt(form.get("MessageStatus", ""), form.get("ErrorCode", ""))
-    error = form.get("ErrorCode", "")
+    error = field(form, "ErrorCode")
+    status = twilio_receipt(field(form, "MessageStatus"), error)
     await request.app[NOTIFY].receipt(
-        _message_id(request.query.get("m")), "twilio", form.get("MessageSid", ""), status,
+        _message_id(request.query.get("m")), "twilio", field(form, "MessageSid"), status,
         error)
     return web.Response(status=200)
 

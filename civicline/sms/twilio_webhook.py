@@ -11,23 +11,20 @@ import logging
 from functools import lru_cache
 
 from aiohttp import web
+from multidict import MultiDictProxy
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
 from civicline.core.masking import mask_phone
-from civicline.sms.config import twilio_token
-from civicline.sms.keys import CONVERSATION, PUBLIC_BASE, SMS_SETTINGS
+from civicline.sms.keys import CONVERSATION, PUBLIC_BASE, TWILIO_VALIDATOR
 
 log = logging.getLogger("civicline.sms.twilio")
 TWIML_HEADERS = {"Content-Type": "application/xml; charset=utf-8"}
+Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
 
 
-@lru_cache(maxsize=8)
-def _validator(token: str) -> RequestValidator:
-    return RequestValidator(token)
-
-
-def signature_matches(token: str, url: str, form: object, signature: str) -> bool:
+def signature_matches(validator: RequestValidator, url: str, form: Form,
+                      signature: str) -> bool:
     """Twilio's own check of X-Twilio-Signature against the form and the URL it called.
 
     `validate` computes two HMACs (the URL with and without its default port, since Twilio
@@ -35,24 +32,28 @@ def signature_matches(token: str, url: str, form: object, signature: str) -> boo
     tried first (compared in constant time, in C) and `validate` decides only when that
     does not match.
     """
-    validator = _validator(token)
     expected = validator.compute_signature(url, form)
     return (hmac.compare_digest(expected.encode(), signature.encode(errors="replace"))
             or bool(validator.validate(url, form, signature)))
 
 
-async def verified_form(request: web.Request) -> dict[str, str]:
+def field(form: Form, name: str) -> str:
+    """A text field of the form ('' when absent)."""
+    return str(form.get(name, ""))
+
+
+async def verified_form(request: web.Request) -> Form:
     """The form, if X-Twilio-Signature matches it; else 403 before anything is processed."""
     # The multidict itself goes to the validator: it reads repeated fields with getall().
     form = await request.post()
-    token = twilio_token(request.app[SMS_SETTINGS])
+    validator = request.app[TWILIO_VALIDATOR]
     # Twilio signs the public URL it called, which a proxy in front of us may rewrite.
     url = request.app[PUBLIC_BASE] + request.path_qs
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not token or not signature_matches(token, url, form, signature):
+    if validator is None or not signature_matches(validator, url, form, signature):
         log.warning("twilio_bad_signature", extra={"path": request.path})
         raise web.HTTPForbidden(text="bad signature")
-    return {k: str(v) for k, v in form.items()}
+    return form
 
 
 @lru_cache(maxsize=4096)
@@ -70,10 +71,10 @@ def twiml_reply(text: str | None) -> bytes:
 
 async def inbound(request: web.Request) -> web.Response:
     form = await verified_form(request)
-    phone = form.get("From", "")
+    phone = field(form, "From")
     reply = await request.app[CONVERSATION].handle(
-        phone, form.get("Body", ""), gateway="twilio",
-        provider_message_id=form.get("MessageSid", ""))
+        phone, field(form, "Body"), gateway="twilio",
+        provider_message_id=field(form, "MessageSid"))
     if log.isEnabledFor(logging.INFO):  # masking costs even when the line is dropped
         log.info("twilio_inbound", extra={"from": mask_phone(phone),
                                           "parts": reply.parts.parts if reply else 0})
