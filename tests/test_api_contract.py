@@ -9,8 +9,10 @@ from xml.etree import ElementTree as ET
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from civicline.app import create_app
 from civicline.core.ingest import apply_batch_sync
 from civicline.services import Services
+from civicline.settings import Settings
 from tests.factories import make_event, make_guide
 
 Client = TestClient[web.Request, web.Application]
@@ -38,6 +40,37 @@ async def test_unknown_api_path_is_a_problem_document(client: Client) -> None:
     response = await client.get("/api/v1/nothing-here")
     assert response.status == 404
     assert response.content_type == "application/problem+json"
+
+
+async def test_wrong_method_is_a_problem_document_naming_the_allowed_ones(
+        client: Client) -> None:
+    response = await client.delete("/api/v1/cases/440920261127000001")
+    assert response.status == 405
+    assert response.content_type == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+async def test_unmatched_requests_are_counted_under_one_label(client: Client) -> None:
+    assert (await client.get("/no/such/page/440920261127000002")).status == 404
+    metrics = await (await client.get("/metrics")).text()
+    assert 'method="GET",route="unmatched",status="404"' in metrics
+    assert "440920261127000002" not in metrics
+
+
+def test_every_route_is_added_through_the_instrumented_registration(
+        settings: Settings, services: Services) -> None:
+    # A route added straight to app.router would go uncounted and answer errors with
+    # aiohttp's plain pages; static files are aiohttp's own handler. Every channel mounted.
+    app = create_app(settings, services=services)
+    apps = [app, *(r.get_info()["app"] for r in app.router.resources()
+                   if isinstance(r, web.PrefixedSubAppResource))]
+    routes = [route for app in apps for route in app.router.routes()
+              if not isinstance(route.resource, web.StaticResource)]
+    assert len(routes) > 40
+    bare = [f"{route.method} {route.resource.canonical if route.resource else ''}"
+            for route in routes
+            if route.handler.__qualname__ != "instrumented.<locals>.counted"]
+    assert bare == []
 
 
 async def test_guide_detail_and_departments(client: Client, services: Services) -> None:

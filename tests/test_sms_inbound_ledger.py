@@ -124,3 +124,20 @@ async def test_memory_stays_bounded_and_forgets_the_oldest_first(
         await ledger.flush()
     finally:
         db.close()
+
+
+async def test_the_sweeper_prunes_records_older_than_a_week(tmp_path: Path) -> None:
+    db = Database(tmp_path)
+    try:
+        outbox = SqliteOutbox(db)
+        for i, age_days in enumerate((9, 8, 6, 0)):
+            outbox.inbound.record(f"SM{i}", A, f"h{i}", NOW - age_days * 86400, 10)
+        await outbox.flush_inbound()
+        await outbox.sweep(NOW, NOW - 300, NOW - 72 * 3600)
+        kept = [r[0] for r in db.reader.execute(
+            "SELECT provider_message_id FROM sms_inbound ORDER BY id")]
+        assert kept == ["SM2", "SM3"]
+        await outbox.sweep(NOW + 30 * 86400, NOW, NOW)  # a month on: nothing is recent
+        assert db.reader.execute("SELECT COUNT(*) FROM sms_inbound").fetchone() == (0,)
+    finally:
+        db.close()

@@ -18,8 +18,7 @@ HOT_QUERIES = {
     "number opted out (every send)": (OPTED_OUT, ("+8613700000000",)),
     "newest inbound record (every sync)": (_HEAD, ()),
     "inbound records of other processes (every sync)": (_OTHERS_SINCE, (10, 20, "o")),
-    "recent inbound records (start)": (_LOAD_RECENT, (0.0, 20, 50_000)),
-    "old inbound records (every sweep)": ("DELETE FROM sms_inbound WHERE at < ?", (0.0,)),
+    "recent inbound records (start)": (_LOAD_RECENT, (20, 50_000)),
     "results of a day": ("SELECT body FROM cases WHERE concluded_on=? AND confidential=0",
                          ("2026-11-27",)),
 }

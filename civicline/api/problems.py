@@ -93,6 +93,10 @@ def problem_for(request: web.Request, exc: Exception) -> web.Response | None:
         if exc.status < 400 or not request.path.startswith(("/api/", "/open311/")):
             return None
         kind = _HTTP_KINDS.get(exc.status)
-        return problem(kind, exc.reason if exc.status != 404 else "") if kind else None
+        if kind is None:
+            return None
+        # A 405 names the methods the path does take (RFC 9110 requires Allow).
+        allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return problem(kind, exc.reason if exc.status != 404 else "", headers=allow)
     log.error("unhandled_error", exc_info=exc, extra={"path": request.path})
     return problem("internal-error")

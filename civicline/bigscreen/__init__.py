@@ -11,6 +11,7 @@ from aiohttp import web
 
 from civicline.api import queue as queue_api
 from civicline.api.keys import SERVICES
+from civicline.api.routing import add_routes
 from civicline.bigscreen.config import bigscreen_settings, parse_screens
 from civicline.bigscreen.keys import WALLS, Walls
 from civicline.bigscreen.routes import STATIC_DIR, routes
@@ -35,9 +36,9 @@ def mount(app: web.Application, settings: Settings) -> None:
     )
     if not any(r.canonical == "/api/v1/queue" for r in app.router.resources()):
         # Until app.py adds civicline.api.queue.routes with the other API tables.
-        app.router.add_routes(queue_api.routes)
+        add_routes(app, queue_api.routes)
     app.router.add_static("/bigscreen/_static", STATIC_DIR)
-    app.router.add_routes(routes)
+    add_routes(app, routes)
 
     async def walls_ctx(app: web.Application) -> AsyncIterator[None]:
         services = app[SERVICES]

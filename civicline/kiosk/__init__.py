@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
+from civicline.api.routing import add_route, add_routes
 from civicline.kiosk.config import KioskSettings
 from civicline.kiosk.routes import KIOSK_SETTINGS, PUBLIC_URL, TEMPLATES, routes
 from civicline.settings import Settings, section
@@ -23,10 +24,10 @@ def mount(app: web.Application, settings: Settings) -> None:
     kiosk[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    kiosk.router.add_routes(routes)
+    add_routes(kiosk, routes)
     kiosk.router.add_static("/static", HERE / "static", name="static", append_version=True)
     # Before the sub-app: its prefix resource would otherwise answer /kiosk with a 404.
-    app.router.add_get("/kiosk", _to_slash)
+    add_route(app, "GET", "/kiosk", _to_slash)
     app.add_subapp("/kiosk", kiosk)
 
 

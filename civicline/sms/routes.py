@@ -8,6 +8,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from civicline.api.keys import SERVICES
+from civicline.api.routing import add_route
 from civicline.notify.wiring import open_notify
 from civicline.settings import Settings
 from civicline.sms import devpage, gateway_webhook, status, twilio_webhook
@@ -31,12 +32,12 @@ def mount_routes(app: web.Application, settings: Settings) -> None:
     app[PUBLIC_BASE] = settings.server.public_url.rstrip("/")
     token = twilio_token(sms)
     app[TWILIO_VALIDATOR] = RequestValidator(token) if token else None
-    app.router.add_post("/sms/twilio", twilio_webhook.inbound)
-    app.router.add_post("/sms/twilio/status", status.twilio_status)
-    app.router.add_post("/sms/gateway", gateway_webhook.inbound)
-    app.router.add_post("/sms/gateway/receipt", status.gateway_receipt)
+    add_route(app, "POST", "/sms/twilio", twilio_webhook.inbound)
+    add_route(app, "POST", "/sms/twilio/status", status.twilio_status)
+    add_route(app, "POST", "/sms/gateway", gateway_webhook.inbound)
+    add_route(app, "POST", "/sms/gateway/receipt", status.gateway_receipt)
     if sms.dev_mode:
-        app.router.add_get("/sms/dev/sent", devpage.sent_page)
+        add_route(app, "GET", "/sms/dev/sent", devpage.sent_page)
 
     async def notify_ctx(app: web.Application) -> AsyncIterator[None]:
         services = app[SERVICES]

@@ -14,6 +14,7 @@ crash loses at most the last `COMMIT_SECONDS` of records.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import secrets
@@ -43,8 +44,9 @@ _HEAD = ("SELECT (SELECT COALESCE(MAX(id), 0) FROM sms_inbound), "
          "(SELECT n FROM sms_opt_out_changes WHERE id = 1)")
 _OTHERS_SINCE = ("SELECT provider_message_id, phone, text_hash, at FROM sms_inbound "
                  "WHERE id > ? AND id <= ? AND origin != ? ORDER BY id")
+# Newest first by id (ids follow time); the caller stops at the first row too old.
 _LOAD_RECENT = ("SELECT provider_message_id, phone, text_hash, at FROM sms_inbound "
-                "WHERE at >= ? AND id <= ? ORDER BY at DESC LIMIT ?")
+                "WHERE id <= ? ORDER BY id DESC LIMIT ?")
 
 _FIRST, _FIRST_OPTED_OUT = Inbound(True, False), Inbound(True, True)
 _REPEAT, _REPEAT_OPTED_OUT = Inbound(False, False), Inbound(False, True)
@@ -67,7 +69,8 @@ class InboundLedger:
 
     def __init__(self, db: Database, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.db = db
-        self.origin = secrets.token_hex(8)  # tells our rows from other processes' rows
+        # Tells our rows from other processes' rows (an integer: it is stored on every row).
+        self.origin = secrets.randbits(62) + 1
         self._monotonic = monotonic
         self._ids: OrderedDict[str, float] = OrderedDict()
         self._texts: OrderedDict[tuple[str, str], float] = OrderedDict()
@@ -114,8 +117,10 @@ class InboundLedger:
         # every row up to it is visible to the reads that follow.
         last_id, opt_out_changes = reader.execute(_HEAD).fetchone()
         if self._last_id is None:
-            rows = reader.execute(_LOAD_RECENT, (now - LOAD_SECONDS, last_id, RECENT_MAX))
-            for row in reversed(rows.fetchall()):
+            since = now - LOAD_SECONDS
+            recent = itertools.takewhile(lambda row: row[3] >= since, reader.execute(
+                _LOAD_RECENT, (last_id, RECENT_MAX)))
+            for row in reversed(list(recent)):
                 self._remember(row)
         elif last_id > self._last_id:
             for row in reader.execute(_OTHERS_SINCE, (self._last_id, last_id, self.origin)):

@@ -44,6 +44,12 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 
 log = logging.getLogger("civicline.outbox")
 OPTED_OUT = "SELECT 1 FROM sms_opt_outs WHERE phone=?"
+INBOUND_KEPT_SECONDS = 7 * 86400
+# Everything below the oldest row still kept: ids follow time, and the table has no index
+# on time (see migration 005), so this reads only the rows it deletes.
+PRUNE_INBOUND = ("DELETE FROM sms_inbound WHERE id < COALESCE("
+                 "(SELECT id FROM sms_inbound WHERE at >= ?1 ORDER BY id LIMIT 1), "
+                 "(SELECT MAX(id) + 1 FROM sms_inbound))")
 
 
 class SqliteOutbox:
@@ -174,7 +180,7 @@ class SqliteOutbox:
                 "UPDATE outbox SET state='unknown', next_attempt_at=NULL, updated_at=?, "
                 "last_error='no receipt' WHERE state='sent' AND sent_at < ?",
                 (now, receipt_before)).rowcount
-            conn.execute("DELETE FROM sms_inbound WHERE at < ?", (now - 7 * 86400,))
+            conn.execute(PRUNE_INBOUND, (now - INBOUND_KEPT_SECONDS,))
             return {"stuck": stuck, "unknown_retried": unknown, "receipt_timeout": expired}
         return await self.db.write(work)
 

@@ -1,11 +1,11 @@
 -- Inbound de-duplication and opt-out checks are answered from each process's memory (see
 -- civicline/storage/inbound_sqlite.py); sms_inbound is their durable log. Processes catch up
 -- with each other by reading the rows other origins wrote after the last id they saw, so
--- the per-message lookup indexes go and an index on time serves loading and pruning.
+-- no secondary index is needed: ids follow time closely enough for loading and pruning,
+-- and each index costs every inbound message a B-tree insert.
 DROP INDEX sms_inbound_recent;
 DROP INDEX sms_inbound_message;
-ALTER TABLE sms_inbound ADD COLUMN origin TEXT NOT NULL DEFAULT '';
-CREATE INDEX sms_inbound_at ON sms_inbound (at);
+ALTER TABLE sms_inbound ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;
 
 -- Bumped on every opt-out change, so a process reloads its set only when it changed.
 CREATE TABLE sms_opt_out_changes (
