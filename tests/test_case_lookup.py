@@ -167,3 +167,16 @@ async def test_results_list_concluded_cases_masked_without_confidential(
     assert rows["P-3"]["result"] == "不予许可"
     bad = await client.get("/api/v1/results", params={"date": "2026-13-45"})
     assert bad.status == 400
+
+
+async def test_the_public_answer_is_reused_within_a_shanghai_day_and_rebuilt_after(
+        services: Services, clock: FixedClock) -> None:
+    load(services, make_event())
+    clock.now = NOW.replace(hour=23, minute=59, second=0)
+    evening = await services.query.lookup_case(CASE, STRANGER)
+    clock.advance(seconds=50)
+    assert await services.query.lookup_case(CASE, STRANGER) is evening  # 23:59:50, same day
+    clock.advance(seconds=20)  # 00:00:10 the next day: the deadline counts one day less
+    midnight = await services.query.lookup_case(CASE, STRANGER)
+    assert midnight is not evening
+    assert midnight.kind is AnswerKind.CASE_PUBLIC

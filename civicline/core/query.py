@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind, Choice, Fact, Importance, Link
+from civicline.core.clock import epoch_seconds
 from civicline.core.deadlines import compute_deadline
 from civicline.core.intents import Intent, parse_text
 from civicline.core.masking import mask_applicant
@@ -75,6 +76,11 @@ class DepartmentInfo:
     guide_count: int
 
 
+def _shanghai_day(epoch_seconds: float) -> int:
+    """The day number in Shanghai (UTC+8 all year: China has had no summer time since 1991)."""
+    return int((epoch_seconds + 8 * 3600) // 86400)
+
+
 def _digits(phone: str) -> str:
     """The last 11 digits: a mainland mobile number with or without +86, spaces or dashes."""
     tail = phone[-11:]
@@ -126,7 +132,8 @@ class QueryService:
         self.clock = clock
         # Public answers by case key: valid while the store returns the same Case object
         # (it hands out a new one after every change) on the same day.
-        self._public: OrderedDict[str, tuple[Case, date, Answer]] = OrderedDict()
+        self._public: OrderedDict[str, tuple[Case, int, Answer]] = OrderedDict()
+        self._seconds = epoch_seconds(clock)
         self._public_size = settings.cached_cases
 
     # -- free text ---------------------------------------------------------------------------
@@ -158,18 +165,21 @@ class QueryService:
         case = await self.cases.get(key)
         if case is None:
             return self._not_found(key)
-        now = self.clock()
         clean_code = clean_query_code(code) if code else None
         if code and clean_code is None:
             clean_code = "!"  # a malformed code is a wrong code, and counts as one
         if clean_code:
-            return await self._lookup_with_code(case, key, clean_code, asker, now)
+            return await self._lookup_with_code(case, key, clean_code, asker, self.clock())
         if asker.phone and case.applicant.phone and _digits(asker.phone) == _digits(
                 case.applicant.phone):
-            return await self._full(case, key, asker, now, reason="registered_phone")
+            return await self._full(case, key, asker, self.clock(), reason="registered_phone")
         if case.confidential:
             return self._not_found(key)
-        return self._case_answer(case, now, full=False)
+        # The public view, most often already built today: no datetime needed to find it.
+        memo = self._public.get(key)
+        if memo is not None and memo[0] is case and memo[1] == _shanghai_day(self._seconds()):
+            return memo[2]
+        return self._case_answer(case, self.clock(), full=False)
 
     async def _lookup_with_code(self, case: Case, key: str, code: str, asker: Asker,
                                 now: datetime) -> Answer:
@@ -225,8 +235,7 @@ class QueryService:
     def _case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         if full:
             return self._build_case_answer(case, now, full=True)
-        # The production clock is already in Shanghai time; other clocks are converted.
-        today = (now if now.tzinfo is SHANGHAI else now.astimezone(SHANGHAI)).date()
+        today = _shanghai_day(now.timestamp())
         key = case.case_no
         memo = self._public.get(key)
         if memo is not None and memo[0] is case and memo[1] == today:
