@@ -76,16 +76,16 @@ async def test_opt_outs_from_another_process_are_honoured_after_a_sync(
     ticks = Ticks()
     here, there = SqliteOutbox(databases[0]), SqliteOutbox(databases[1])
     here.inbound._monotonic = ticks  # the test moves this process's clock
-    assert not (await here.record_inbound("SM1", A, "h1", NOW, 10)).opted_out
+    assert not (here.record_inbound("SM1", A, "h1", NOW, 10)).opted_out
     await there.opt_out(A, "receipt:twilio:21610", NOW)
-    assert (await there.record_inbound("SM2", A, "h2", NOW, 10)).opted_out  # its own, at once
+    assert (there.record_inbound("SM2", A, "h2", NOW, 10)).opted_out  # its own, at once
     ticks.value += SYNC_SECONDS
-    assert (await here.record_inbound("SM3", A, "h3", NOW, 10)).opted_out
+    assert (here.record_inbound("SM3", A, "h3", NOW, 10)).opted_out
     await there.opt_in(A)
     ticks.value += SYNC_SECONDS
-    assert not (await here.record_inbound("SM4", A, "h4", NOW, 10)).opted_out
+    assert not (here.record_inbound("SM4", A, "h4", NOW, 10)).opted_out
     await here.opt_out(B, "keyword", NOW)
-    assert (await here.record_inbound("SM5", B, "h5", NOW, 10)).opted_out  # no sync needed
+    assert (here.record_inbound("SM5", B, "h5", NOW, 10)).opted_out  # no sync needed
     await here.flush_inbound()
     await there.flush_inbound()
 

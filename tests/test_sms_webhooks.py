@@ -230,13 +230,13 @@ async def test_another_process_sees_recorded_messages_as_repeats(harness: Harnes
     try:
         other = SqliteOutbox(other_db)
         now = harness.clock().timestamp()
-        assert not (await other.record_inbound("SMx1", "+8613999999999", "new", now, 10)).first
+        assert not (other.record_inbound("SMx1", "+8613999999999", "new", now, 10)).first
         text_hash = hashlib.sha256(f"查 {CASE_NO}".encode()).hexdigest()[:16]
-        assert not (await other.record_inbound("SMy", "+8613700000002", text_hash, now, 10)
+        assert not (other.record_inbound("SMy", "+8613700000002", text_hash, now, 10)
                     ).first
-        assert (await other.record_inbound("SMy", "+8613700000002", text_hash, now + 11, 10)
+        assert (other.record_inbound("SMy", "+8613700000002", text_hash, now + 11, 10)
                 ).first
-        assert (await other.record_inbound("", "+8613700000009", "other", now, 0)).first
+        assert (other.record_inbound("", "+8613700000009", "other", now, 0)).first
         await other.flush_inbound()
     finally:
         other_db.close()

@@ -67,8 +67,8 @@ class Conversation:
         """The reply to send, or None (a repeat, or a number that opted out)."""
         now = self._seconds()
         text_hash = _text_hash(text)
-        inbound = await self.state.record_inbound(provider_message_id, phone, text_hash, now,
-                                                  self.sms.dedupe_seconds)
+        inbound = self.state.record_inbound(provider_message_id, phone, text_hash, now,
+                                            self.sms.dedupe_seconds)
         if not inbound.first:
             if log.isEnabledFor(logging.INFO):
                 log.info("sms_inbound_repeat", extra={"from": mask_phone(phone)})

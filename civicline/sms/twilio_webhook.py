@@ -46,9 +46,10 @@ async def verified_form(request: web.Request) -> Form:
     """The form, if X-Twilio-Signature matches it; else 403 before anything is processed."""
     # The multidict itself goes to the validator: it reads repeated fields with getall().
     form = await request.post()
-    validator = request.app[TWILIO_VALIDATOR]
+    app = request.app
+    validator = app[TWILIO_VALIDATOR]
     # Twilio signs the public URL it called, which a proxy in front of us may rewrite.
-    url = request.app[PUBLIC_BASE] + request.path_qs
+    url = app[PUBLIC_BASE] + request.path_qs
     signature = request.headers.get("X-Twilio-Signature", "")
     if validator is None or not signature_matches(validator, url, form, signature):
         log.warning("twilio_bad_signature", extra={"path": request.path})

@@ -73,7 +73,8 @@ class InboundLedger:
         self.origin = secrets.randbits(62) + 1
         self._monotonic = monotonic
         self._ids: OrderedDict[str, float] = OrderedDict()
-        self._texts: OrderedDict[tuple[str, str], float] = OrderedDict()
+        # Keyed "number text-hash": one string per message, not a tuple holding two.
+        self._texts: OrderedDict[str, float] = OrderedDict()
         self._opted_out: set[str] = set()
         self._last_id: int | None = None  # the newest row seen; None until loaded
         self._opt_out_changes = -1
@@ -89,12 +90,12 @@ class InboundLedger:
         if self._monotonic() - self._synced_at >= SYNC_SECONDS:
             self.sync(now)
         opted_out = phone in self._opted_out
-        text_key = (phone, text_hash)
+        text_key = f"{phone} {text_hash}"
         last = self._texts.get(text_key)
         if (provider_message_id and provider_message_id in self._ids) or (
                 window_seconds > 0 and last is not None and last >= now - window_seconds):
             return _REPEAT_OPTED_OUT if opted_out else _REPEAT
-        self._remember((provider_message_id, phone, text_hash, now))
+        self._remember_keys(provider_message_id, text_key, now)
         self._pending.append((provider_message_id, phone, text_hash, now))
         if self._commit is None:
             self._commit = asyncio.create_task(self._write())
@@ -133,9 +134,12 @@ class InboundLedger:
 
     def _remember(self, row: _Row) -> None:
         provider_message_id, phone, text_hash, at = row
+        self._remember_keys(provider_message_id, f"{phone} {text_hash}", at)
+
+    def _remember_keys(self, provider_message_id: str, text_key: str, at: float) -> None:
         if provider_message_id:
             _remember(self._ids, provider_message_id, at)
-        _remember(self._texts, (phone, text_hash), at)
+        _remember(self._texts, text_key, at)
 
     async def _write(self) -> None:
         """Write pending records in group commits: what arrives within COMMIT_SECONDS goes

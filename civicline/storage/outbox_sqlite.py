@@ -270,8 +270,8 @@ class SqliteOutbox:
             return []
         return [str(c) for c in orjson.loads(row[0])]
 
-    async def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
-                             now: float, window_seconds: float) -> Inbound:
+    def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
+                       now: float, window_seconds: float) -> Inbound:
         """Record an inbound message unless it repeats one; see `InboundLedger`."""
         return self.inbound.record(provider_message_id, phone, text_hash, now, window_seconds)
 
