@@ -141,3 +141,20 @@ async def test_the_sweeper_prunes_records_older_than_a_week(tmp_path: Path) -> N
         assert db.reader.execute("SELECT COUNT(*) FROM sms_inbound").fetchone() == (0,)
     finally:
         db.close()
+
+
+async def test_a_text_sent_again_after_its_window_becomes_the_newest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inbound_sqlite, "RECENT_MAX", 3)
+    db = Database(tmp_path)
+    try:
+        ledger = InboundLedger(db)
+        for i, text in enumerate(("a", "b", "c")):
+            assert ledger.record("", A, text, NOW + i, 10).first
+        assert ledger.record("", A, "a", NOW + 20, 10).first  # its window passed: new again
+        assert ledger.record("", A, "d", NOW + 21, 10).first  # evicts "b", the oldest now
+        assert not ledger.record("", A, "a", NOW + 22, 10).first
+        assert ledger.record("", A, "b", NOW + 22, 10).first
+        await ledger.flush()
+    finally:
+        db.close()

@@ -48,8 +48,9 @@ async def verified_form(request: web.Request) -> Form:
     form = await request.post()
     app = request.app
     validator = app[TWILIO_VALIDATOR]
-    # Twilio signs the public URL it called, which a proxy in front of us may rewrite.
-    url = app[PUBLIC_BASE] + request.path_qs
+    # Twilio signs the public URL it called (which a proxy in front of us may rewrite), as it
+    # sent it: the raw request target, not a re-serialised one.
+    url = app[PUBLIC_BASE] + request.raw_path
     signature = request.headers.get("X-Twilio-Signature", "")
     if validator is None or not signature_matches(validator, url, form, signature):
         log.warning("twilio_bad_signature", extra={"path": request.path})

@@ -58,8 +58,9 @@ _Row = tuple[str, str, str, float]
 def _remember(recent: OrderedDict[_K, float], key: _K, at: float) -> None:
     # Ordered dicts: evicting the oldest key of a plain dict walks the slots of every key
     # evicted before it.
-    recent[key] = at
-    recent.move_to_end(key)
+    if recent.setdefault(key, at) is not at:  # known already: now the newest
+        recent[key] = at
+        recent.move_to_end(key)
     if len(recent) > RECENT_MAX:
         recent.popitem(last=False)
 
