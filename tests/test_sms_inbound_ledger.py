@@ -31,6 +31,19 @@ class Ticks:
 
 
 @pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep three ids and three texts in memory."""
+    monkeypatch.setattr(inbound_sqlite, "RECENT_MAX", 3)
+
+
+@pytest.fixture
 def databases(tmp_path: Path) -> Iterator[tuple[Database, Database]]:
     first, second = Database(tmp_path), Database(tmp_path)
     yield first, second
@@ -38,23 +51,19 @@ def databases(tmp_path: Path) -> Iterator[tuple[Database, Database]]:
     second.close()
 
 
-async def test_one_process_answers_a_repeat_once(tmp_path: Path) -> None:
-    db = Database(tmp_path)
-    try:
-        ledger = InboundLedger(db)
-        assert ledger.record("SM1", A, "h1", NOW, 10).first
-        assert not ledger.record("SM1", B, "other", NOW + 3600, 10).first  # same id, any time
-        assert not ledger.record("SM2", A, "h1", NOW + 10, 10).first  # same text, in window
-        assert ledger.record("SM3", A, "h1", NOW + 10.5, 10).first  # window passed
-        assert ledger.record("", B, "h2", NOW, 0).first
-        assert ledger.record("", B, "h2", NOW, 0).first  # window 0: texts are not compared
-        await ledger.flush()
-        rows = db.reader.execute("SELECT provider_message_id, phone, origin FROM sms_inbound "
-                                 "ORDER BY id").fetchall()
-        assert rows == [("SM1", A, ledger.origin), ("SM3", A, ledger.origin),
-                        ("", B, ledger.origin), ("", B, ledger.origin)]
-    finally:
-        db.close()
+async def test_one_process_answers_a_repeat_once(db: Database) -> None:
+    ledger = InboundLedger(db)
+    assert ledger.record("SM1", A, "h1", NOW, 10).first
+    assert not ledger.record("SM1", B, "other", NOW + 3600, 10).first  # same id, any time
+    assert not ledger.record("SM2", A, "h1", NOW + 10, 10).first  # same text, in window
+    assert ledger.record("SM3", A, "h1", NOW + 10.5, 10).first  # window passed
+    assert ledger.record("", B, "h2", NOW, 0).first
+    assert ledger.record("", B, "h2", NOW, 0).first  # window 0: texts are not compared
+    await ledger.flush()
+    rows = db.reader.execute("SELECT provider_message_id, phone, origin FROM sms_inbound "
+                             "ORDER BY id").fetchall()
+    assert rows == [("SM1", A, ledger.origin), ("SM3", A, ledger.origin),
+                    ("", B, ledger.origin), ("", B, ledger.origin)]
 
 
 async def test_a_process_learns_what_another_recorded_when_it_syncs(
@@ -109,52 +118,38 @@ async def test_a_restarted_process_loads_the_last_day(tmp_path: Path) -> None:
         db.close()
 
 
-async def test_memory_stays_bounded_and_forgets_the_oldest_first(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inbound_sqlite, "RECENT_MAX", 3)
-    db = Database(tmp_path)
-    try:
-        ledger = InboundLedger(db)
-        for i in range(5):
-            assert ledger.record(f"SM{i}", f"+86137000000{i:02d}", "h", NOW + i, 10).first
-        assert list(ledger._ids) == ["SM2", "SM3", "SM4"]
-        assert len(ledger._texts) == 3
-        assert not ledger.record("SM4", B, "x", NOW + 5, 10).first
-        assert ledger.record("SM0", B, "x", NOW + 5, 10).first  # forgotten in this process
-        await ledger.flush()
-    finally:
-        db.close()
+@pytest.mark.usefixtures("small")
+async def test_memory_stays_bounded_and_forgets_the_oldest_first(db: Database) -> None:
+    ledger = InboundLedger(db)
+    for i in range(5):
+        assert ledger.record(f"SM{i}", f"+86137000000{i:02d}", "h", NOW + i, 10).first
+    assert list(ledger._ids) == ["SM2", "SM3", "SM4"]
+    assert len(ledger._texts) == 3
+    assert not ledger.record("SM4", B, "x", NOW + 5, 10).first
+    assert ledger.record("SM0", B, "x", NOW + 5, 10).first  # forgotten in this process
+    await ledger.flush()
 
 
-async def test_the_sweeper_prunes_records_older_than_a_week(tmp_path: Path) -> None:
-    db = Database(tmp_path)
-    try:
-        outbox = SqliteOutbox(db)
-        for i, age_days in enumerate((9, 8, 6, 0)):
-            outbox.inbound.record(f"SM{i}", A, f"h{i}", NOW - age_days * 86400, 10)
-        await outbox.flush_inbound()
-        await outbox.sweep(NOW, NOW - 300, NOW - 72 * 3600)
-        kept = [r[0] for r in db.reader.execute(
-            "SELECT provider_message_id FROM sms_inbound ORDER BY id")]
-        assert kept == ["SM2", "SM3"]
-        await outbox.sweep(NOW + 30 * 86400, NOW, NOW)  # a month on: nothing is recent
-        assert db.reader.execute("SELECT COUNT(*) FROM sms_inbound").fetchone() == (0,)
-    finally:
-        db.close()
+async def test_the_sweeper_prunes_records_older_than_a_week(db: Database) -> None:
+    outbox = SqliteOutbox(db)
+    for i, age_days in enumerate((9, 8, 6, 0)):
+        outbox.inbound.record(f"SM{i}", A, f"h{i}", NOW - age_days * 86400, 10)
+    await outbox.flush_inbound()
+    await outbox.sweep(NOW, NOW - 300, NOW - 72 * 3600)
+    kept = [r[0] for r in db.reader.execute(
+        "SELECT provider_message_id FROM sms_inbound ORDER BY id")]
+    assert kept == ["SM2", "SM3"]
+    await outbox.sweep(NOW + 30 * 86400, NOW, NOW)  # a month on: nothing is recent
+    assert db.reader.execute("SELECT COUNT(*) FROM sms_inbound").fetchone() == (0,)
 
 
-async def test_a_text_sent_again_after_its_window_becomes_the_newest(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inbound_sqlite, "RECENT_MAX", 3)
-    db = Database(tmp_path)
-    try:
-        ledger = InboundLedger(db)
-        for i, text in enumerate(("a", "b", "c")):
-            assert ledger.record("", A, text, NOW + i, 10).first
-        assert ledger.record("", A, "a", NOW + 20, 10).first  # its window passed: new again
-        assert ledger.record("", A, "d", NOW + 21, 10).first  # evicts "b", the oldest now
-        assert not ledger.record("", A, "a", NOW + 22, 10).first
-        assert ledger.record("", A, "b", NOW + 22, 10).first
-        await ledger.flush()
-    finally:
-        db.close()
+@pytest.mark.usefixtures("small")
+async def test_a_text_sent_again_after_its_window_becomes_the_newest(db: Database) -> None:
+    ledger = InboundLedger(db)
+    for i, text in enumerate(("a", "b", "c")):
+        assert ledger.record("", A, text, NOW + i, 10).first
+    assert ledger.record("", A, "a", NOW + 20, 10).first  # its window passed: new again
+    assert ledger.record("", A, "d", NOW + 21, 10).first  # evicts "b", the oldest now
+    assert not ledger.record("", A, "a", NOW + 22, 10).first
+    assert ledger.record("", A, "b", NOW + 22, 10).first
+    await ledger.flush()
