@@ -153,3 +153,19 @@ async def test_a_text_sent_again_after_its_window_becomes_the_newest(db: Databas
     assert not ledger.record("", A, "a", NOW + 22, 10).first
     assert ledger.record("", A, "b", NOW + 22, 10).first
     await ledger.flush()
+
+
+async def test_a_process_alone_never_reads_its_own_records_back(db: Database) -> None:
+    ticks = Ticks()
+    ledger = InboundLedger(db, ticks)
+    statements: list[str] = []
+    db.reader.set_trace_callback(statements.append)
+    for i in range(3):
+        assert ledger.record(f"SM{i}", A, f"h{i}", NOW, 10).first
+        await ledger.flush()
+        ticks.value += SYNC_SECONDS  # each next message syncs first
+    assert ledger.record("SM9", A, "h9", NOW, 10).first
+    await ledger.flush()
+    syncs = [s for s in statements if "sms_opt_out_changes" in s]
+    assert len(syncs) == 4  # the load, then one sync before each later message
+    assert not [s for s in statements if "origin !=" in s]

@@ -24,9 +24,6 @@ class TokenBucketLimiter:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     async def allow(self, key: str, cost: float = 1.0) -> bool:
-        return self.allow_sync(key, cost)
-
-    def allow_sync(self, key: str, cost: float = 1.0) -> bool:
         now = self._seconds()
         tokens, last = self._buckets.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate_per_second)

@@ -152,14 +152,24 @@ class InboundLedger:
                 try:
                     payload = orjson.dumps(rows).decode()
 
-                    def insert(conn: sqlite3.Connection, payload: str = payload) -> None:
-                        conn.execute(_INSERT, (payload, self.origin))
-                    await self.db.write(insert)
+                    def insert(conn: sqlite3.Connection, payload: str = payload
+                               ) -> tuple[int, int]:
+                        cursor = conn.execute(_INSERT, (payload, self.origin))
+                        last = int(cursor.lastrowid or 0)
+                        return last - cursor.rowcount + 1, last
+                    self._skip_own(*await self.db.write(insert))
                 except Exception:
                     # Memory still de-duplicates in this process; the record is best effort.
                     log.exception("sms_inbound_record_failed", extra={"rows": len(rows)})
         finally:
             self._commit = None
+
+    def _skip_own(self, first: int, last: int) -> None:
+        """Our rows just got ids first..last (one statement: consecutive). When they follow
+        the last row seen, no sync needs to read them back; alone on the file (the usual
+        embedded case) a sync then reads nothing at all."""
+        if self._last_id is not None and first == self._last_id + 1:
+            self._last_id = last
 
     async def flush(self) -> None:
         """Wait until pending records are written (tests, shutdown)."""
