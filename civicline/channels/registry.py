@@ -1,9 +1,10 @@
 """The channel registry: every channel mounts itself on the app through one line here.
 
-A mount adds the channel's routes when the app is created; its handlers reach the core
+A mount adds the channel's routes when the app is created, through civicline.api.routing
+(counted, with error answers; a test checks every route is); its handlers reach the core
 through request.app[SERVICES] (request.config_dict[SERVICES] from a sub-app). Channels on a
 hot path mount on the main app and register their error pages under ERROR_PAGES rather than
-bringing a sub-app and middleware: each of those costs every request a few microseconds.
+bringing a sub-app or a middleware: each of those costs every request a few microseconds.
 """
 
 from __future__ import annotations

@@ -176,10 +176,8 @@ class QueryService:
         if case.confidential:
             return self._not_found(key)
         # The public view, most often already built today: no datetime needed to find it.
-        memo = self._public.get(key)
-        if memo is not None and memo[0] is case and memo[1] == _shanghai_day(self._seconds()):
-            return memo[2]
-        return self._case_answer(case, self.clock(), full=False)
+        built = self._built_today(case, _shanghai_day(self._seconds()))
+        return built or self._case_answer(case, self.clock(), full=False)
 
     async def _lookup_with_code(self, case: Case, key: str, code: str, asker: Asker,
                                 now: datetime) -> Answer:
@@ -236,16 +234,21 @@ class QueryService:
         if full:
             return self._build_case_answer(case, now, full=True)
         today = _shanghai_day(now.timestamp())
-        key = case.case_no
-        memo = self._public.get(key)
-        if memo is not None and memo[0] is case and memo[1] == today:
-            return memo[2]
+        built = self._built_today(case, today)
+        if built is not None:
+            return built
         answer = self._build_case_answer(case, now, full=False)
+        key = case.case_no
         self._public[key] = (case, today, answer)
         self._public.move_to_end(key)
         if len(self._public) > self._public_size:
             self._public.popitem(last=False)
         return answer
+
+    def _built_today(self, case: Case, today: int) -> Answer | None:
+        """The public answer already built for this version of the case on this day."""
+        memo = self._public.get(case.case_no)
+        return memo[2] if memo is not None and memo[0] is case and memo[1] == today else None
 
     def _build_case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         deadline = compute_deadline(
