@@ -232,3 +232,10 @@ def test_kiosk_settings_come_from_the_environment_too(tmp_path: Path) -> None:
                                   "CIVICLINE_KIOSK_QUEUE": "false"})
     kiosk = section(settings, "kiosk")
     assert (kiosk.idle_seconds, kiosk.queue, kiosk.result_idle_seconds) == (90, False, 30)
+
+
+async def test_kiosk_requests_are_counted_under_their_full_path(kiosk: KioskClient) -> None:
+    client = await kiosk()
+    assert (await client.get("/kiosk/api/guides/1001")).status == 200
+    metrics = await (await client.get("/metrics")).text()
+    assert 'method="GET",route="/kiosk/api/guides/{guide_id}",status="200"' in metrics

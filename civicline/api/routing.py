@@ -47,18 +47,20 @@ def instrumented(handler: Handler, route: str) -> Handler:
     return counted
 
 
-def add_route(app: web.Application, method: str, path: str, handler: Handler,
-              **kwargs: Any) -> web.AbstractRoute:
-    label = _PATTERN.sub(r"{\1}", path)  # the template as aiohttp shows it: no regex
+def add_route(app: web.Application, method: str, path: str, handler: Handler, *,
+              mounted_at: str = "", **kwargs: Any) -> web.AbstractRoute:
+    """Add a counted route; `mounted_at` is a sub-app's prefix, for the metrics label."""
+    label = mounted_at + _PATTERN.sub(r"{\1}", path)  # the template, as aiohttp shows it
     return app.router.add_route(method, path, instrumented(handler, label), **kwargs)
 
 
 def add_routes(app: web.Application, table: Iterable[web.AbstractRouteDef], *,
-               prefix: str = "") -> None:
-    """Add a RouteTableDef's routes (under `prefix`)."""
+               mounted_at: str = "") -> None:
+    """Add a RouteTableDef's counted routes."""
     for route in table:
         assert isinstance(route, web.RouteDef)  # noqa: S101 -- tables hold routes only
-        add_route(app, route.method, prefix + route.path, route.handler, **route.kwargs)
+        add_route(app, route.method, route.path, route.handler, mounted_at=mounted_at,
+                  **route.kwargs)
 
 
 def add_fallback(app: web.Application) -> None:

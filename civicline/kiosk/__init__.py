@@ -24,7 +24,7 @@ def mount(app: web.Application, settings: Settings) -> None:
     kiosk[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    add_routes(kiosk, routes)
+    add_routes(kiosk, routes, mounted_at="/kiosk")
     kiosk.router.add_static("/static", HERE / "static", name="static", append_version=True)
     # Before the sub-app: its prefix resource would otherwise answer /kiosk with a 404.
     add_route(app, "GET", "/kiosk", _to_slash)
