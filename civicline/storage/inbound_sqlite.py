@@ -102,9 +102,6 @@ class InboundLedger:
             self._commit = asyncio.create_task(self._write())
         return _FIRST_OPTED_OUT if opted_out else _FIRST
 
-    def opted_out(self, phone: str) -> bool:
-        return phone in self._opted_out
-
     def note_opt_out(self, phone: str, opted_out: bool) -> None:
         """This process changed the number's opt-out (already committed)."""
         if opted_out:
