@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -55,11 +55,13 @@ def add_route(app: web.Application, method: str, path: str, handler: Handler, *,
 
 
 def add_routes(app: web.Application, table: Iterable[web.AbstractRouteDef], *,
-               mounted_at: str = "") -> None:
-    """Add a RouteTableDef's counted routes."""
+               prefix: str = "", mounted_at: str = "",
+               wrap: Callable[[Handler], Handler] | None = None) -> None:
+    """Add a RouteTableDef's counted routes, under `prefix`, each handler through `wrap`."""
     for route in table:
         assert isinstance(route, web.RouteDef)  # noqa: S101 -- tables hold routes only
-        add_route(app, route.method, route.path, route.handler, mounted_at=mounted_at,
+        handler = wrap(route.handler) if wrap else route.handler
+        add_route(app, route.method, prefix + route.path, handler, mounted_at=mounted_at,
                   **route.kwargs)
 
 

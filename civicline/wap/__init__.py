@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from civicline.api.problems import ERROR_PAGES
-from civicline.api.routing import add_route
+from civicline.api.routing import add_route, add_routes
 from civicline.settings import Settings, section
 from civicline.wap.config import WapSettings
 from civicline.wap.render import Pages
@@ -33,10 +33,7 @@ def mount(app: web.Application, settings: Settings) -> None:
     pages = Pages(section(settings, "wap"))
     app[PAGES] = pages
     app.setdefault(ERROR_PAGES, []).append((PREFIX + "/", friendly_error(pages)))
-    for route in routes:
-        assert isinstance(route, web.RouteDef)  # noqa: S101 -- the table holds routes only
-        add_route(app, route.method, PREFIX + route.path, guarded(route.handler),
-                  **route.kwargs)
+    add_routes(app, routes, prefix=PREFIX, wrap=guarded)
     add_route(app, "GET", PREFIX, bare_prefix)
     add_route(app, "GET", "/w/c/{case_no}", short_case)
     add_route(app, "GET", "/w/g/{guide_id}", short_guide)

@@ -107,7 +107,7 @@ async def case_lookup(request: web.Request) -> web.Response:
     if not case_no:
         return pages.response("case_form.html", 400, case_no="", message="请输入办件编号")
     answer = await request.app[SERVICES].query.lookup_case(case_no, asker(request),
-                                                                   code=code)
+                                                           code=code)
     # Deliberately no logging here: the form carries the query code.
     return pages.case(answer, case_no)
 
