@@ -28,7 +28,7 @@ from civicline.kiosk import mount
 from civicline.services import Services, open_services
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
-from tests.test_kiosk_qr import segno_matrix, svg_matrix
+from tests.kiosk.test_kiosk_qr import segno_matrix, svg_matrix
 
 pytestmark = pytest.mark.browser
 T = TypeVar("T")
@@ -36,7 +36,7 @@ T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "kiosk"
 PUBLIC_URL = "https://hall.example.cn"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicline.search import SearchEngine
-from tests.search_fixtures import csv_guides
+from tests.search.search_fixtures import csv_guides
 
 # the module-scoped engine is read-only here, so sharing it across examples is safe
 _FIXTURE_OK = [HealthCheck.function_scoped_fixture]

@@ -10,7 +10,7 @@ import pytest
 from civicline.core.models import Guide, Material
 from civicline.core.ports import GuideSearch
 from civicline.search import SearchEngine
-from tests.search_fixtures import csv_guides, fixture_guides
+from tests.search.search_fixtures import csv_guides, fixture_guides
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from aiohttp import web
 
 import civicline.wap
 from civicline.app import create_app
-from tests.test_wap_pages import CODE, OPEN, SECRET, UNKNOWN, HallFactory, open_hall, seeded_dir
+from tests.wap.test_wap_pages import CODE, OPEN, SECRET, UNKNOWN, HallFactory, open_hall, seeded_dir
 
 __all__ = ["open_hall", "seeded_dir"]  # fixtures shared with the page tests
 

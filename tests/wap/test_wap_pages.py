@@ -28,7 +28,7 @@ from civicline.demo.loader import load_cases, load_guides
 from civicline.services import Services, open_services
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
-from tests.test_wap_html import PAGE_BUDGET, page_problems
+from tests.wap.test_wap_html import PAGE_BUDGET, page_problems
 
 OPEN = "440920261127900123"  # accepted 3 days ago, undertaken yesterday
 SECRET = "440920261127900999"  # confidential, concluded today

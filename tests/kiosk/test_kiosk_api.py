@@ -22,7 +22,7 @@ from tests.factories import NOW, make_event, make_guide
 
 Client = TestClient[web.Request, web.Application]
 KioskClient = Callable[..., Awaitable[Client]]
-STATIC = Path(__file__).resolve().parent.parent / "civicline" / "kiosk" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "civicline" / "kiosk" / "static"
 TEMPLATES = STATIC.parent / "templates"
 CASE_NO = "440920261127000123"
 WINDOW = "综合受理区 12 号窗口"

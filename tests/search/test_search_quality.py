@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from civicline.search import SearchEngine
-from tests.search_fixtures import fixture_guides
+from tests.search.search_fixtures import fixture_guides
 
 QUERIES = tomllib.loads((Path(__file__).parent / "search_queries.toml").read_text("utf-8"))["query"]
 MIN_PRECISION_AT_1 = 0.85

@@ -27,7 +27,7 @@ from tests.conftest import make_settings
 from tests.factories import DEPARTMENT, make_event
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 T = TypeVar("T")
 GUARD = 10.0  # seconds: failure guards only

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "civicline"
+PACKAGE = Path(__file__).resolve().parents[2] / "civicline"
 CHANNELS = ("sms", "ivr", "wap", "kiosk", "bigscreen", "channels")
 
 

@@ -11,12 +11,12 @@ from playwright.async_api import Page, async_playwright
 
 import civicline.wap
 from civicline.app import create_app
-from tests.test_wap_pages import CODE, OPEN, HallFactory, open_hall, seeded_dir
+from tests.wap.test_wap_pages import CODE, OPEN, HallFactory, open_hall, seeded_dir
 
 __all__ = ["open_hall", "seeded_dir"]  # fixtures shared with the page tests
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "wap"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "wap"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 pytestmark = [
