@@ -33,6 +33,7 @@ from civicline.sms.config import SmsSettings
 from civicline.sms.segments import count_parts
 from civicline.sms.templates import TEMPLATES, Purpose
 from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sms_state_sqlite import SqliteSmsState
 
 log = logging.getLogger("civicline.notify.dispatch")
 QUIET_PURPOSES = frozenset({Purpose.REMINDER.value, Purpose.STAFF.value})
@@ -43,10 +44,12 @@ LANES: tuple[tuple[int, ...], ...] = ((0,), (1,))
 class Dispatcher:
     """Sends what the outbox holds; run() until cancelled."""
 
-    def __init__(self, outbox: SqliteOutbox, providers: Sequence[Provider], sms: SmsSettings,
-                 clock: Clock, *, monotonic: Callable[[], float] = time.monotonic,
+    def __init__(self, outbox: SqliteOutbox, state: SqliteSmsState,
+                 providers: Sequence[Provider], sms: SmsSettings, clock: Clock, *,
+                 monotonic: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None) -> None:
         self.outbox = outbox
+        self.state = state
         self.providers = list(providers)
         self.sms = sms
         self.clock = clock
@@ -144,7 +147,7 @@ class Dispatcher:
     def _held(self, message: OutboxMessage, now: datetime,
               counted: Counter[tuple[str, str]]) -> Outcome | None:
         """Not attempted now: opted out, quiet hours or the daily cap."""
-        if message.template not in OPT_OUT_EXEMPT and self.outbox.is_opted_out(
+        if message.template not in OPT_OUT_EXEMPT and self.state.is_opted_out(
                 message.recipient):
             return Outcome(message.id, message.claim, OutcomeKind.PERMANENT,
                            error="opted out", attempted=False)
@@ -178,7 +181,7 @@ class Dispatcher:
     async def _failed_async(self, message: OutboxMessage, provider: Provider, exc: SendError
                             ) -> Outcome:
         if exc.kind is ErrorKind.OPTED_OUT:
-            await self.outbox.opt_out(message.recipient, f"provider:{provider.name}:{exc.code}",
+            await self.state.opt_out(message.recipient, f"provider:{provider.name}:{exc.code}",
                                       self.clock().timestamp())
         return self._failed(message, provider, exc)
 

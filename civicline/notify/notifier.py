@@ -26,6 +26,7 @@ from civicline.settings import DeadlineSettings
 from civicline.sms.config import SmsSettings
 from civicline.sms.templates import PRIORITY, TemplateError, get_template
 from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sms_state_sqlite import SqliteSmsState
 from civicline.storage.sqlite import SqliteCaseStore
 
 log = logging.getLogger("civicline.notify")
@@ -60,10 +61,11 @@ def build_message(template_code: str, recipient: str, dedupe: str, variables: di
 
 
 class Notifier:
-    def __init__(self, cases: SqliteCaseStore, outbox: SqliteOutbox, bus: EventBus,
+    def __init__(self, cases: SqliteCaseStore, outbox: SqliteOutbox, state: SqliteSmsState,
+                 bus: EventBus,
                  sms: SmsSettings, calendar: WorkCalendar, deadlines: DeadlineSettings,
                  clock: Clock, on_queued: Callable[[], None] = lambda: None) -> None:
-        self.cases, self.outbox, self.bus = cases, outbox, bus
+        self.cases, self.outbox, self.state, self.bus = cases, outbox, state, bus
         self.rules = parse_rules(sms.notify_rules)
         self.calendar, self.deadlines, self.clock = calendar, deadlines, clock
         self.on_queued = on_queued
@@ -132,7 +134,7 @@ class Notifier:
         if "applicant" in who and case.applicant.phone:
             recipients.append((case.applicant.phone, citizen_template))
         if "subscribers" in who:
-            recipients.extend((p, citizen_template) for p in self.outbox.subscribers(
+            recipients.extend((p, citizen_template) for p in self.state.subscribers(
                 stored.case_key) if p != case.applicant.phone)
         handler = event.handler or case.handlers.get(event.stage.value)
         if "handler" in who and handler is not None and handler.phone:

@@ -16,6 +16,7 @@ from civicline.notify.ports import Provider
 from civicline.services import Services
 from civicline.sms.config import SmsSettings, sms_settings
 from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sms_state_sqlite import SqliteSmsState
 
 log = logging.getLogger("civicline.notify")
 SWEEP_EVERY_SECONDS = 30.0
@@ -26,6 +27,7 @@ DEADLINE_FIRST_SCAN_SECONDS = 60.0
 @dataclass
 class Notify:
     outbox: SqliteOutbox
+    sms_state: SqliteSmsState
     notifier: Notifier
     dispatcher: Dispatcher
     sms: SmsSettings
@@ -38,6 +40,7 @@ class Notify:
         now = self.services.clock().timestamp()
         swept = await self.outbox.sweep(now, now - self.sms.stuck_after_seconds,
                                         now - self.sms.receipt_timeout_hours * 3600)
+        await self.sms_state.prune(now)
         if any(swept.values()):
             log.info("outbox_swept", extra=swept)
             self.dispatcher.notify()
@@ -57,7 +60,7 @@ class Notify:
         known = await self.outbox.apply_receipt(message_id, provider, provider_id, status,
                                                 error, now, retry_at)
         if known and message is not None and error.startswith("21610"):
-            await self.outbox.opt_out(message.recipient, f"receipt:{provider}:21610", now)
+            await self.sms_state.opt_out(message.recipient, f"receipt:{provider}:21610", now)
         if not known:
             log.warning("receipt_for_unknown_message",
                         extra={"message_id": message_id, "provider": provider})
@@ -108,15 +111,16 @@ class Notify:
         self.tasks.clear()
         for provider in self.dispatcher.providers:
             await provider.close()
-        await self.outbox.flush_inbound()
+        await self.sms_state.flush_inbound()
 
 
 def open_notify(services: Services, providers: Sequence[Provider]) -> Notify:
     """The notify parts over the services' database, clock, bus and calendar."""
     sms = sms_settings(services.settings)
     outbox = SqliteOutbox(services.db)
-    dispatcher = Dispatcher(outbox, providers, sms, services.clock)
-    notifier = Notifier(services.cases, outbox, services.bus, sms, services.calendar,
+    state = SqliteSmsState(services.db)
+    dispatcher = Dispatcher(outbox, state, providers, sms, services.clock)
+    notifier = Notifier(services.cases, outbox, state, services.bus, sms, services.calendar,
                         services.settings.deadlines, services.clock,
                         on_queued=dispatcher.notify)
-    return Notify(outbox, notifier, dispatcher, sms, services)
+    return Notify(outbox, state, notifier, dispatcher, sms, services)

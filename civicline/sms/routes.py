@@ -47,7 +47,7 @@ def mount_routes(app: web.Application, settings: Settings) -> None:
             if isinstance(provider, ConsoleSender):
                 provider.receipts = notify.receipt
         app[NOTIFY] = notify
-        app[CONVERSATION] = Conversation(services.query, notify.outbox, sms, services.clock,
+        app[CONVERSATION] = Conversation(services.query, notify.sms_state, sms, services.clock,
                                          app[PUBLIC_BASE])
         await notify.start(notifier=True, dispatcher=sms.dispatch_in_app, deadlines=True)
         yield

@@ -21,7 +21,7 @@ async def simulate_reply(settings: Settings, sender: str, text: str, gateway: st
     services = open_services(settings)
     try:
         notify = open_notify(services, [])
-        conversation = Conversation(services.query, notify.outbox, sms_settings(settings),
+        conversation = Conversation(services.query, notify.sms_state, sms_settings(settings),
                                     services.clock, settings.server.public_url.rstrip("/"))
         return await conversation.handle(sender, text, gateway=gateway)
     finally:

@@ -1,4 +1,4 @@
-"""The SMS outbox and the SMS channel's small state tables in the embedded SQLite file.
+"""The notification outbox in the embedded SQLite file.
 
 Every send is guarded by a conditional state change (queued → sending with a claim token,
 inside a BEGIN IMMEDIATE transaction), so two workers, or a restarted one, never claim the
@@ -23,8 +23,6 @@ from civicline.notify.model import (
     ReceiptStatus,
     State,
 )
-from civicline.notify.ports import Inbound
-from civicline.storage.inbound_sqlite import InboundLedger
 from civicline.storage.sqlite import Database
 
 _COLUMNS = ("id, dedupe_key, recipient, template, version, variables, body, purpose, priority, "
@@ -43,21 +41,13 @@ def _message(row: Sequence[Any]) -> OutboxMessage:
 
 
 log = logging.getLogger("civicline.outbox")
-OPTED_OUT = "SELECT 1 FROM sms_opt_outs WHERE phone=?"
-INBOUND_KEPT_SECONDS = 7 * 86400
-# Everything below the oldest row still kept: ids follow time, and the table has no index
-# on time (see migration 005), so this reads only the rows it deletes.
-PRUNE_INBOUND = ("DELETE FROM sms_inbound WHERE id < COALESCE("
-                 "(SELECT id FROM sms_inbound WHERE at >= ?1 ORDER BY id LIMIT 1), "
-                 "(SELECT MAX(id) + 1 FROM sms_inbound))")
 
 
 class SqliteOutbox:
-    """Outbox, opt-outs, subscriptions, conversations, inbound de-duplication, cursor."""
+    """The outbox and the notifier's cursor."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.inbound = InboundLedger(db)
 
     # -- queueing ----------------------------------------------------------------------------
 
@@ -180,7 +170,6 @@ class SqliteOutbox:
                 "UPDATE outbox SET state='unknown', next_attempt_at=NULL, updated_at=?, "
                 "last_error='no receipt' WHERE state='sent' AND sent_at < ?",
                 (now, receipt_before)).rowcount
-            conn.execute(PRUNE_INBOUND, (now - INBOUND_KEPT_SECONDS,))
             return {"stuck": stuck, "unknown_retried": unknown, "receipt_timeout": expired}
         return await self.db.write(work)
 
@@ -218,66 +207,6 @@ class SqliteOutbox:
                 "WHERE id=? AND state IN ('failed', 'undeliverable', 'unknown')",
                 (now, now, message_id)).rowcount > 0
         return await self.db.write(work)
-
-    # -- opt-outs and subscriptions ----------------------------------------------------------
-
-    async def opt_out(self, phone: str, source: str, now: float) -> bool:
-        """Record an opt-out; False when the number had already opted out."""
-        def work(conn: sqlite3.Connection) -> bool:
-            return conn.execute("INSERT INTO sms_opt_outs(phone, source, at) VALUES (?, ?, ?) "
-                                "ON CONFLICT(phone) DO NOTHING", (phone, source, now)
-                                ).rowcount > 0
-        added = await self.db.write(work)
-        self.inbound.note_opt_out(phone, True)
-        return added
-
-    async def opt_in(self, phone: str) -> bool:
-        def work(conn: sqlite3.Connection) -> bool:
-            return conn.execute("DELETE FROM sms_opt_outs WHERE phone=?", (phone,)).rowcount > 0
-        removed = await self.db.write(work)
-        self.inbound.note_opt_out(phone, False)
-        return removed
-
-    def is_opted_out(self, phone: str) -> bool:
-        return self.db.reader.execute(OPTED_OUT, (phone,)).fetchone() is not None
-
-    async def subscribe(self, phone: str, case_key: str, now: float) -> None:
-        await self.db.write(lambda c: c.execute(
-            "INSERT INTO sms_subscriptions(phone, case_key, at) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING", (phone, case_key, now)))
-
-    async def unsubscribe_all(self, phone: str) -> int:
-        def work(conn: sqlite3.Connection) -> int:
-            return conn.execute("DELETE FROM sms_subscriptions WHERE phone=?", (phone,)).rowcount
-        return await self.db.write(work)
-
-    def subscribers(self, case_key: str) -> list[str]:
-        return [str(r[0]) for r in self.db.reader.execute(
-            "SELECT phone FROM sms_subscriptions WHERE case_key=? ORDER BY phone", (case_key,))]
-
-    # -- conversation state ------------------------------------------------------------------
-
-    async def set_choices(self, phone: str, choices: list[str], expires_at: float) -> None:
-        await self.db.write(lambda c: c.execute(
-            "INSERT INTO sms_conversations(phone, choices, expires_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(phone) DO UPDATE SET choices=excluded.choices, "
-            "expires_at=excluded.expires_at", (phone, orjson.dumps(choices).decode(), expires_at)))
-
-    def choices(self, phone: str, now: float) -> list[str]:
-        row = self.db.reader.execute("SELECT choices, expires_at FROM sms_conversations "
-                                     "WHERE phone=?", (phone,)).fetchone()
-        if row is None or float(row[1]) < now:
-            return []
-        return [str(c) for c in orjson.loads(row[0])]
-
-    def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
-                       now: float, window_seconds: float) -> Inbound:
-        """Record an inbound message unless it repeats one; see `InboundLedger`."""
-        return self.inbound.record(provider_message_id, phone, text_hash, now, window_seconds)
-
-    async def flush_inbound(self) -> None:
-        """Wait for the background inbound records (tests, shutdown)."""
-        await self.inbound.flush()
 
     # -- the notifier's cursor ---------------------------------------------------------------
 

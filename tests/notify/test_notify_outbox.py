@@ -104,7 +104,7 @@ async def test_permanent_errors_are_not_retried(pipeline: Pipeline, label: str, 
     await pipeline.notify.dispatcher.run_once()
     message = next(m for m in pipeline.notify.outbox.recent() if m.recipient == CITIZEN)
     assert (message.state, message.attempts) == (state, 1), label
-    assert pipeline.notify.outbox.is_opted_out(CITIZEN) is opted_out, label
+    assert pipeline.notify.sms_state.is_opted_out(CITIZEN) is opted_out, label
     pipeline.clock.advance(hours=25)
     await pipeline.notify.sweep()
     assert await pipeline.notify.dispatcher.run_once() == 0, label
@@ -153,7 +153,7 @@ async def test_citizen_reminders_wait_for_quiet_hours_to_end_but_urgent_alerts_d
 
 async def test_opt_out_is_honoured_at_send_time(pipeline: Pipeline) -> None:
     await pipeline.stage("accepted")
-    await pipeline.notify.outbox.opt_out(CITIZEN, "keyword", pipeline.clock().timestamp())
+    await pipeline.notify.sms_state.opt_out(CITIZEN, "keyword", pipeline.clock().timestamp())
     await pipeline.notify.dispatcher.run_once()
     assert [r.to for r in pipeline.fake.received] == ["13900002222"]
 

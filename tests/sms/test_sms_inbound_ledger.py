@@ -13,7 +13,7 @@ import pytest
 
 from civicline.storage import inbound_sqlite
 from civicline.storage.inbound_sqlite import LOAD_SECONDS, SYNC_SECONDS, InboundLedger
-from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sms_state_sqlite import SqliteSmsState
 from civicline.storage.sqlite import Database
 
 NOW = 1_796_000_000.0
@@ -83,7 +83,7 @@ async def test_a_process_learns_what_another_recorded_when_it_syncs(
 async def test_opt_outs_from_another_process_are_honoured_after_a_sync(
         databases: tuple[Database, Database]) -> None:
     ticks = Ticks()
-    here, there = SqliteOutbox(databases[0]), SqliteOutbox(databases[1])
+    here, there = SqliteSmsState(databases[0]), SqliteSmsState(databases[1])
     here.inbound._monotonic = ticks  # the test moves this process's clock
     assert not (here.record_inbound("SM1", A, "h1", NOW, 10)).opted_out
     await there.opt_out(A, "receipt:twilio:21610", NOW)
@@ -131,15 +131,15 @@ async def test_memory_stays_bounded_and_forgets_the_oldest_first(db: Database) -
 
 
 async def test_the_sweeper_prunes_records_older_than_a_week(db: Database) -> None:
-    outbox = SqliteOutbox(db)
+    outbox = SqliteSmsState(db)
     for i, age_days in enumerate((9, 8, 6, 0)):
         outbox.inbound.record(f"SM{i}", A, f"h{i}", NOW - age_days * 86400, 10)
     await outbox.flush_inbound()
-    await outbox.sweep(NOW, NOW - 300, NOW - 72 * 3600)
+    await outbox.prune(NOW)
     kept = [r[0] for r in db.reader.execute(
         "SELECT provider_message_id FROM sms_inbound ORDER BY id")]
     assert kept == ["SM2", "SM3"]
-    await outbox.sweep(NOW + 30 * 86400, NOW, NOW)  # a month on: nothing is recent
+    await outbox.prune(NOW + 30 * 86400)  # a month on: nothing is recent
     assert db.reader.execute("SELECT COUNT(*) FROM sms_inbound").fetchone() == (0,)
 
 

@@ -19,7 +19,7 @@ from civicline.core.clock import FixedClock
 from civicline.services import Services, open_services
 from civicline.sms import mount
 from civicline.sms.keys import NOTIFY
-from civicline.storage.outbox_sqlite import SqliteOutbox
+from civicline.storage.sms_state_sqlite import SqliteSmsState
 from civicline.storage.sqlite import Database
 from tests.conftest import ClientFactory, make_settings
 from tests.factories import NOW, make_event, make_guide
@@ -183,11 +183,11 @@ async def test_five_wrong_codes_by_sms_lock_the_case(harness: Harness) -> None:
 async def test_subscribing_with_the_code_then_unsubscribing(harness: Harness) -> None:
     _, reply = await harness.text(f"订阅 {CASE_NO} 654321", OTHER)
     assert "已订阅" in reply
-    assert harness.client.app[NOTIFY].outbox.subscribers(CASE_NO) == [OTHER]
+    assert harness.client.app[NOTIFY].sms_state.subscribers(CASE_NO) == [OTHER]
     _, wrong = await harness.text(f"订阅 {CASE_NO} 111111", "+8613700008888")
     assert "已订阅" not in wrong
     _, cancel = await harness.text("取消订阅", OTHER)
-    assert "已取消" in cancel and harness.client.app[NOTIFY].outbox.subscribers(CASE_NO) == []
+    assert "已取消" in cancel and harness.client.app[NOTIFY].sms_state.subscribers(CASE_NO) == []
 
 
 @pytest.mark.parametrize(("label", "secret", "ts_offset", "status"), [
@@ -225,10 +225,10 @@ async def test_another_process_sees_recorded_messages_as_repeats(harness: Harnes
     # (its own connections, nothing in memory) refuses the same id and the same recent text.
     for i in range(3):
         assert (await harness.text(f"查 {CASE_NO}", f"+86137000000{i:02d}", sid=f"SMx{i}"))[1]
-    await harness.client.app[NOTIFY].outbox.flush_inbound()
+    await harness.client.app[NOTIFY].sms_state.flush_inbound()
     other_db = Database(Path(harness.services.settings.storage.data_dir))
     try:
-        other = SqliteOutbox(other_db)
+        other = SqliteSmsState(other_db)
         now = harness.clock().timestamp()
         assert not (other.record_inbound("SMx1", "+8613999999999", "new", now, 10)).first
         text_hash = hashlib.sha256(f"查 {CASE_NO}".encode()).hexdigest()[:16]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from civicline.storage.inbound_sqlite import _HEAD, _LOAD_RECENT, _OTHERS_SINCE
-from civicline.storage.outbox_sqlite import OPTED_OUT
+from civicline.storage.sms_state_sqlite import OPTED_OUT
 from civicline.storage.sqlite import Database
 
 TABLE_SCAN = re.compile(r"\bSCAN (?!CONSTANT ROW)")  # reading a whole table or index
