@@ -105,8 +105,8 @@ def open_services(settings: Settings, clock: Clock | None = None, *,
     calendar = build_calendar(settings)
     query = QueryService(
         cases=cases, guides=guides, search=search, audit=audit, attempts=SqliteCodeAttempts(db),
-        limiter=limiter, calendar=calendar, settings=settings.query,
-        deadline_settings=settings.deadlines, clock=clock,
+        limiter=limiter, calendar=calendar, policy=settings.query,
+        deadlines=settings.deadlines.policy, clock=clock,
     )
     return Services(
         settings=settings, clock=clock, db=db, cases=cases, guides=guides,

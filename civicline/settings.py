@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from civicline.core.errors import ConfigError
+from civicline.core.policy import DeadlinePolicy, QueryPolicy
 
 
 class Secret(str):
@@ -50,22 +51,14 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
-class QuerySettings:
-    lockout_attempts: int = 5
-    lockout_window_minutes: int = 60
-    lockout_minutes: int = 60
-    lookups_per_minute: int = 30  # per sender, every lookup path
-    lookup_burst: int = 10
-    results_page_size: int = 50
-    # Decoded cases, and their public answers, kept in memory: about 7 KB a case in all.
-    cached_cases: int = 10_000
-
-
-@dataclass(frozen=True)
 class DeadlineSettings:
     due_soon_days: int = 1  # working days left at or below which a case is due soon
     seriously_overdue_days: int = 3  # working days past the deadline for the red level
     calendar_file: str = ""  # extra/override days; empty: config/workdays.toml of the project
+
+    @property
+    def policy(self) -> DeadlinePolicy:
+        return DeadlinePolicy(self.due_soon_days, self.seriously_overdue_days)
 
 
 @dataclass(frozen=True)
@@ -100,7 +93,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
-    query: QuerySettings = field(default_factory=QuerySettings)
+    query: QueryPolicy = field(default_factory=QueryPolicy)
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)

@@ -45,9 +45,7 @@ def mount(app: web.Application, settings: Settings) -> None:
         walls.stats = HallStatsService(
             lambda: services.cases.iter_active(local_date(services.clock())),
             services.calendar, services.clock,
-            ttl_seconds=config.stats_ttl_seconds,
-            due_soon_days=settings.deadlines.due_soon_days,
-            seriously_overdue_days=settings.deadlines.seriously_overdue_days)
+            ttl_seconds=config.stats_ttl_seconds, policy=settings.deadlines.policy)
         tasks = [asyncio.create_task(walls.fanout.run(services.bus, services.clock),
                                      name="bigscreen-fanout"),
                  asyncio.create_task(walls.speech.ensure(), name="bigscreen-speech")]

@@ -35,6 +35,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from civicline.core.models import Case
+from civicline.core.policy import DeadlinePolicy
 from civicline.core.stages import DeadlineState, Stage
 from civicline.core.workdays import WorkCalendar
 
@@ -52,6 +53,8 @@ class DeadlineInfo:
     paused: bool
 
 
+DEFAULT_POLICY = DeadlinePolicy()
+
 def local_date(moment: datetime) -> date:
     """The Asia/Shanghai calendar date of `moment` (naive times are already Shanghai time)."""
     if moment.tzinfo is None:
@@ -63,9 +66,7 @@ def compute_deadline(
     case: Case,
     now: datetime,
     calendar: WorkCalendar,
-    *,
-    due_soon_days: int = 1,
-    seriously_overdue_days: int = 3,
+    policy: DeadlinePolicy = DEFAULT_POLICY,
 ) -> DeadlineInfo:
     """The case's deadline and state at `now`; O(timeline entries). Rules: module docstring."""
     final = case.stage.is_final
@@ -110,11 +111,11 @@ def compute_deadline(
         return DeadlineInfo(deadline, None, used, DeadlineState.FINISHED_ON_TIME, False)
     if final:
         state = DeadlineState.FINISHED_ON_TIME if end <= deadline else DeadlineState.FINISHED_LATE
-    elif left > due_soon_days:
+    elif left > policy.due_soon_days:
         state = DeadlineState.NORMAL
     elif left >= 0:
         state = DeadlineState.DUE_SOON
-    elif left >= -seriously_overdue_days:
+    elif left >= -policy.seriously_overdue_days:
         state = DeadlineState.OVERDUE
     else:
         state = DeadlineState.SERIOUSLY_OVERDUE

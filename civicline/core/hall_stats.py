@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from civicline.core.deadlines import compute_deadline, local_date
+from civicline.core.deadlines import DEFAULT_POLICY, compute_deadline, local_date
 from civicline.core.models import Case
+from civicline.core.policy import DeadlinePolicy
 from civicline.core.ports import Clock
 from civicline.core.stages import DeadlineState, Stage
 from civicline.core.workdays import WorkCalendar
@@ -68,8 +69,8 @@ class HallStats:
         return total
 
 
-def compute_hall_stats(cases: Iterable[Case], now: datetime, calendar: WorkCalendar, *,
-                       due_soon_days: int = 1, seriously_overdue_days: int = 3) -> HallStats:
+def compute_hall_stats(cases: Iterable[Case], now: datetime, calendar: WorkCalendar,
+                       policy: DeadlinePolicy = DEFAULT_POLICY) -> HallStats:
     """One pass over the cases; counts include confidential cases (no case is identified)."""
     day = local_date(now)
     by_department: dict[str, DepartmentStats] = {}
@@ -84,8 +85,7 @@ def compute_hall_stats(cases: Iterable[Case], now: datetime, calendar: WorkCalen
                            and local_date(case.concluded_at) == day)
         if not concluded_today and case.stage.is_final:
             continue  # finished on another day: nothing to count today
-        deadline = compute_deadline(case, now, calendar, due_soon_days=due_soon_days,
-                                    seriously_overdue_days=seriously_overdue_days)
+        deadline = compute_deadline(case, now, calendar, policy)
         if concluded_today:
             stats.concluded_today += 1
             if deadline.state is DeadlineState.FINISHED_ON_TIME:
@@ -102,14 +102,13 @@ class HallStatsService:
     """Hall statistics cached for `ttl_seconds`; one computation at a time, off the loop."""
 
     def __init__(self, iter_cases: Callable[[], Iterator[Case]], calendar: WorkCalendar,
-                 clock: Clock, *, ttl_seconds: float = 60.0, due_soon_days: int = 1,
-                 seriously_overdue_days: int = 3) -> None:
+                 clock: Clock, *, ttl_seconds: float = 60.0,
+                 policy: DeadlinePolicy = DEFAULT_POLICY) -> None:
         self.iter_cases = iter_cases
         self.calendar = calendar
         self.clock = clock
         self.ttl_seconds = ttl_seconds
-        self.due_soon_days = due_soon_days
-        self.seriously_overdue_days = seriously_overdue_days
+        self.policy = policy
         self._cached: tuple[float, HallStats] | None = None
         self._lock = asyncio.Lock()
 
@@ -121,9 +120,8 @@ class HallStatsService:
                      and cached[1].day == local_date(now))
             if not fresh:
                 stats = await asyncio.to_thread(
-                    lambda: compute_hall_stats(
-                        self.iter_cases(), now, self.calendar, due_soon_days=self.due_soon_days,
-                        seriously_overdue_days=self.seriously_overdue_days))
+                    lambda: compute_hall_stats(self.iter_cases(), now, self.calendar,
+                                               self.policy))
                 self._cached = (time.monotonic(), stats)
             assert self._cached is not None  # noqa: S101 -- set just above, for mypy
             return self._cached[1].covering(departments)

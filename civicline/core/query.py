@@ -22,6 +22,7 @@ from civicline.core.intents import Intent, parse_text
 from civicline.core.masking import mask_applicant
 from civicline.core.models import Case, Guide
 from civicline.core.normalize import clean_case_no, clean_query_code, normalize_text
+from civicline.core.policy import DeadlinePolicy, QueryPolicy
 from civicline.core.ports import (
     AuditLog,
     CaseStore,
@@ -36,7 +37,6 @@ from civicline.core.ports import (
 )
 from civicline.core.views import SHANGHAI, build_case_view, case_facts
 from civicline.core.workdays import WorkCalendar
-from civicline.settings import DeadlineSettings, QuerySettings
 
 log = logging.getLogger("civicline.query")
 MAX_QUERY_CHARS = 200  # longer free text is cut before any work is done
@@ -116,8 +116,8 @@ class QueryService:
         attempts: CodeAttempts,
         limiter: RateLimiter,
         calendar: WorkCalendar,
-        settings: QuerySettings,
-        deadline_settings: DeadlineSettings,
+        policy: QueryPolicy,
+        deadlines: DeadlinePolicy,
         clock: Clock,
     ) -> None:
         self.cases = cases
@@ -127,14 +127,14 @@ class QueryService:
         self.attempts = attempts
         self.limiter = limiter
         self.calendar = calendar
-        self.settings = settings
-        self.deadline_settings = deadline_settings
+        self.policy = policy
+        self.deadlines = deadlines
         self.clock = clock
         # Public answers by case key: valid while the store returns the same Case object
         # (it hands out a new one after every change) on the same day.
         self._public: OrderedDict[str, tuple[Case, int, Answer]] = OrderedDict()
         self._seconds = epoch_seconds(clock)
-        self._public_size = settings.cached_cases
+        self._public_size = policy.cached_cases
 
     # -- free text ---------------------------------------------------------------------------
 
@@ -181,11 +181,11 @@ class QueryService:
 
     async def _lookup_with_code(self, case: Case, key: str, code: str, asker: Asker,
                                 now: datetime) -> Answer:
-        window_start = now - timedelta(minutes=self.settings.lockout_window_minutes)
+        window_start = now - timedelta(minutes=self.policy.lockout_window_minutes)
         failures = await self.attempts.failures_since(key, window_start)
-        if len(failures) >= self.settings.lockout_attempts:
+        if len(failures) >= self.policy.lockout_attempts:
             # Locked for lockout_minutes after the attempt that filled the window.
-            locked_until = failures[-1] + timedelta(minutes=self.settings.lockout_minutes)
+            locked_until = failures[-1] + timedelta(minutes=self.policy.lockout_minutes)
             if locked_until > now:
                 return self._locked(case, key, now, locked_until)
         if case.query_code and hmac.compare_digest(case.query_code, code):
@@ -195,9 +195,9 @@ class QueryService:
         if case.confidential:
             return self._not_found(key)
         answer = self._case_answer(case, now, full=False)
-        if len(failures) + 1 >= self.settings.lockout_attempts:
+        if len(failures) + 1 >= self.policy.lockout_attempts:
             return self._locked(case, key, now,
-                                now + timedelta(minutes=self.settings.lockout_minutes))
+                                now + timedelta(minutes=self.policy.lockout_minutes))
         return Answer(
             kind=AnswerKind.WRONG_CODE, title="查询码不正确，以下为公开信息",
             facts=answer.facts, case=answer.case, links=answer.links,
@@ -253,8 +253,7 @@ class QueryService:
     def _build_case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         deadline = compute_deadline(
             case, now, self.calendar,
-            due_soon_days=self.deadline_settings.due_soon_days,
-            seriously_overdue_days=self.deadline_settings.seriously_overdue_days,
+            self.deadlines,
         )
         view = build_case_view(case, deadline, full=full)
         links = [Link("case", f"/w/c/{view.case_no}", "办件详情")]
@@ -345,7 +344,7 @@ class QueryService:
                                 page_size: int | None = None) -> list[PublishedResult]:
         """Concluded cases of a day (Asia/Shanghai), masked; confidential ones never appear."""
         day = day or self.clock().astimezone(SHANGHAI).date()
-        size = page_size or self.settings.results_page_size
+        size = page_size or self.policy.results_page_size
         cases = await self.cases.concluded_on(day, departments, limit=size,
                                               offset=(max(1, page) - 1) * size)
         return [

@@ -18,11 +18,11 @@ from civicline.core.deadlines import compute_deadline
 from civicline.core.errors import BackendUnavailable
 from civicline.core.masking import mask_phone
 from civicline.core.models import Case
+from civicline.core.policy import DeadlinePolicy
 from civicline.core.ports import Clock, StoredEvent
 from civicline.core.stages import DeadlineState, Stage
 from civicline.core.workdays import WorkCalendar
 from civicline.notify.model import NewMessage
-from civicline.settings import DeadlineSettings
 from civicline.sms.config import SmsSettings
 from civicline.sms.templates import PRIORITY, TemplateError, get_template
 from civicline.storage.outbox_sqlite import SqliteOutbox
@@ -63,7 +63,7 @@ def build_message(template_code: str, recipient: str, dedupe: str, variables: di
 class Notifier:
     def __init__(self, cases: SqliteCaseStore, outbox: SqliteOutbox, state: SqliteSmsState,
                  bus: EventBus,
-                 sms: SmsSettings, calendar: WorkCalendar, deadlines: DeadlineSettings,
+                 sms: SmsSettings, calendar: WorkCalendar, deadlines: DeadlinePolicy,
                  clock: Clock, on_queued: Callable[[], None] = lambda: None) -> None:
         self.cases, self.outbox, self.state, self.bus = cases, outbox, state, bus
         self.rules = parse_rules(sms.notify_rules)
@@ -149,9 +149,7 @@ class Notifier:
         return found
 
     def _variables(self, case: Case, stage: Stage) -> dict[str, str]:
-        info = compute_deadline(case, self.clock(), self.calendar,
-                                due_soon_days=self.deadlines.due_soon_days,
-                                seriously_overdue_days=self.deadlines.seriously_overdue_days)
+        info = compute_deadline(case, self.clock(), self.calendar, self.deadlines)
         deadline = info.deadline.strftime("%Y年%m月%d日") if info.deadline else "—"
         return {
             "case_no": case.case_no, "item_name": case.item_name, "stage": stage.label,
@@ -176,9 +174,7 @@ class Notifier:
         today = now.date().isoformat()
         messages: list[NewMessage] = []
         for case in self.cases.iter_active():
-            info = compute_deadline(case, now, self.calendar,
-                                    due_soon_days=self.deadlines.due_soon_days,
-                                    seriously_overdue_days=self.deadlines.seriously_overdue_days)
+            info = compute_deadline(case, now, self.calendar, self.deadlines)
             if info.state not in (DeadlineState.DUE_SOON, DeadlineState.OVERDUE,
                                   DeadlineState.SERIOUSLY_OVERDUE):
                 continue

@@ -121,6 +121,6 @@ def open_notify(services: Services, providers: Sequence[Provider]) -> Notify:
     state = SqliteSmsState(services.db)
     dispatcher = Dispatcher(outbox, state, providers, sms, services.clock)
     notifier = Notifier(services.cases, outbox, state, services.bus, sms, services.calendar,
-                        services.settings.deadlines, services.clock,
+                        services.settings.deadlines.policy, services.clock,
                         on_queued=dispatcher.notify)
     return Notify(outbox, state, notifier, dispatcher, sms, services)

@@ -14,6 +14,7 @@ from civicline.core.deadlines import DeadlineInfo, compute_deadline, local_date
 from civicline.core.events import parse_event
 from civicline.core.folding import fold
 from civicline.core.models import Applicant, Case, TimelineEntry
+from civicline.core.policy import DeadlinePolicy
 from civicline.core.stages import DeadlineState, Stage
 from civicline.core.workdays import WorkCalendar
 
@@ -52,7 +53,7 @@ def make_case(promised_days: int, *steps: tuple[str, str]) -> Case:
 
 
 def deadline_on(case: Case, today: str, **thresholds: int) -> DeadlineInfo:
-    return compute_deadline(case, at(today, "15:00"), CALENDAR, **thresholds)
+    return compute_deadline(case, at(today, "15:00"), CALENDAR, DeadlinePolicy(**thresholds))
 
 
 @pytest.mark.parametrize(
