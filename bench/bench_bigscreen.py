@@ -35,7 +35,7 @@ from civicline.app import create_app
 from civicline.bigscreen import mount
 from civicline.logs import setup_logging
 from civicline.services import open_services
-from civicline.settings import load_settings
+from civicline.channels.registry import load_settings
 data_dir, port = sys.argv[1:3]
 settings = load_settings(env={}, overrides={
     "storage": {"data_dir": data_dir}, "logging": {"level": "WARNING"},
@@ -86,8 +86,8 @@ def rss_kib(pid: int) -> int:
 
 
 def make_token(data_dir: Path) -> str:
+    from civicline.channels.registry import load_settings
     from civicline.services import open_services
-    from civicline.settings import load_settings
 
     async def work() -> str:
         services = open_services(load_settings(env={}, overrides={

@@ -26,9 +26,9 @@ import aiohttp
 import orjson
 
 from bench.harness import BENCH_ENV, civicline_server, free_port, server
+from civicline.channels.registry import load_settings
 from civicline.core.events import parse_event
 from civicline.core.folding import fold
-from civicline.settings import load_settings
 
 BATCH = 500
 CLIENTS = 4

@@ -23,13 +23,12 @@ from typing import Any
 
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from bench.harness import BENCH_ENV, ensure_wrk, free_port, server
 from bench.sms_inbound_server import CASE_NO
+from civicline.channels.registry import load_settings
 from civicline.notify.notifier import build_message
 from civicline.notify.wiring import open_notify
 from civicline.services import open_services
-from civicline.settings import load_settings
 from civicline.sms.config import sms_settings
 from civicline.sms.providers import build_providers
 from tests.factories import make_event

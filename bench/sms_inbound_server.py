@@ -14,12 +14,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.app import create_app
+from civicline.channels.registry import load_settings, only
 from civicline.gc_pacing import paced_collections, tune_for_serving
 from civicline.services import open_services
-from civicline.settings import Settings, load_settings
-from civicline.sms import mount
+from civicline.settings import Settings
 from tests.factories import make_event
 from tests.fakes.sms_provider import PUBLIC_URL, sms_overrides
 
@@ -50,7 +49,7 @@ async def serve(port: int, kind: str, data_dir: Path) -> None:
         # The production clock, as `civicline serve` has.
         services = open_services(settings, with_search=False)
         await services.ingest.ingest([make_event(CASE_NO, at=services.clock())], None)
-        app = create_app(settings, services=services, channels=[("sms", mount)])
+        app = create_app(settings, services=services, channels=only("sms"))
         # Collected as `civicline serve` collects (see gc_pacing).
         tune_for_serving()
         app.cleanup_ctx.append(paced_collections)

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from civicline.api import ingest, open311, openapi, ops, public, queue, routing
+from civicline.api import ops, routing
 from civicline.api.keys import SERVICES
-from civicline.channels.registry import CHANNELS, ChannelMount
+from civicline.channels.registry import CHANNELS, Channel
 from civicline.core.bus import CASE_TOPIC, SubscriberOverflow
 from civicline.core.ports import Clock
 from civicline.services import Services, open_services
@@ -19,7 +19,7 @@ from civicline.settings import Settings
 
 def create_app(settings: Settings, *, clock: Clock | None = None,
                services: Services | None = None,
-               channels: Sequence[tuple[str, ChannelMount]] | None = None) -> web.Application:
+               channels: Sequence[Channel] = CHANNELS) -> web.Application:
     """Build the app; services open on startup and close on cleanup unless passed in."""
     # No middleware: every route is added through api.routing, which counts it and gives
     # it its error answers (a middleware costs every request ~5 µs).
@@ -55,10 +55,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     app.cleanup_ctx.append(services_ctx)
     app.cleanup_ctx.append(evict_changed_cases)
-    for table in (public.routes, ingest.routes, open311.routes, openapi.routes, ops.routes,
-                  queue.routes):
-        routing.add_routes(app, table)
-    for _, mount in CHANNELS if channels is None else channels:
-        mount(app, settings)
+    routing.add_routes(app, ops.routes)
+    for channel in channels:
+        channel.mount(app, settings)
     routing.add_fallback(app)
     return app

@@ -9,9 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from civicline.channels.registry import CHANNELS, load_settings
 from civicline.core.errors import ConfigError
 from civicline.logs import setup_logging
-from civicline.settings import ServerSettings, Settings, load_settings
+from civicline.settings import ServerSettings, Settings
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -63,13 +64,6 @@ def build_parser() -> argparse.ArgumentParser:
     load = demo_sub.add_parser("load", help="load the standard demo data set (idempotent)")
     _common(load)
 
-    sms = sub.add_parser("sms", help="the SMS channel")
-    sms_sub = sms.add_subparsers(dest="sms_command", required=True)
-    sim = sms_sub.add_parser("simulate", help="print what the phone would show, and its parts")
-    _common(sim)
-    sim.add_argument("--from", dest="sender", required=True, help="the sender's number")
-    sim.add_argument("--gateway", choices=["twilio", "gateway"], default="twilio")
-    sim.add_argument("text")
     outbox = sub.add_parser("outbox", help="the notification outbox (phones masked)")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
     outbox_list = outbox_sub.add_parser("list", help="recent messages")
@@ -85,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     search_sub = search.add_subparsers(dest="search_command", required=True)
     rebuild = search_sub.add_parser("rebuild", help="rebuild the index from the store")
     _common(rebuild)
+    for channel in CHANNELS:
+        if channel.commands is not None:
+            channel.commands(sub, _common)
     return parser
 
 
@@ -113,8 +110,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Channels register their settings sections on import; load them before the settings.
-    import civicline.channels.registry  # noqa: F401
     try:
         settings = settings_from(args)
     except ConfigError as exc:
@@ -123,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.logging.level, settings.logging.format)
     from civicline import commands
 
-    handler = {
+    handler = getattr(args, "run", None) or {
         "serve": commands.serve,
         "query": commands.query,
         "token": commands.token,
@@ -131,7 +126,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": commands.export_files,
         "demo": commands.demo,
         "search": commands.search,
-        "sms": commands.sms,
         "outbox": commands.outbox,
     }[args.command]
     try:

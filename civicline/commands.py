@@ -176,12 +176,6 @@ def export_files(settings: Settings, args: argparse.Namespace) -> int:
     return run_export(settings, args.kind, args.path)  # a str: "dir/" means a directory
 
 
-def sms(settings: Settings, args: argparse.Namespace) -> int:
-    from civicline.sms.simulate import simulate
-
-    return simulate(settings, args.sender, args.text, args.gateway)
-
-
 def outbox(settings: Settings, args: argparse.Namespace) -> int:
     from civicline.sms.cli import outbox_list, outbox_retry, outbox_show
 

@@ -99,7 +99,7 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
-    # Sections registered by channels (register_section), by name.
+    # The channels' own sections by name (see civicline.channels.registry).
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -177,20 +177,16 @@ def _build(section: str, cls: Any, values: Mapping[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-SECTION_TYPES: dict[str, Any] = {}
-
-
-def register_section(name: str, cls: Any) -> None:
-    """Channels add their own settings section (e.g. "sms") before settings are loaded."""
-    SECTION_TYPES[name] = cls
-
-
 def load_settings(
     config_file: Path | None = None,
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    sections: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Load TOML (if given), then environment, then explicit overrides (CLI flags)."""
+    """Load TOML (if given), then environment, then explicit overrides (CLI flags).
+
+    `sections` are the channels' own sections by name (the channel registry passes them);
+    they are kept in `Settings.extra`, read with `section()`."""
     env = os.environ if env is None else env
     raw: dict[str, dict[str, Any]] = {}
     if config_file is not None:
@@ -204,7 +200,7 @@ def load_settings(
     section_types: dict[str, Any] = {
         f.name: hints[f.name] for f in fields(Settings) if f.name != "extra"
     }
-    section_types.update(SECTION_TYPES)
+    section_types.update(sections or {})
     for name in raw:
         if name not in section_types:
             raise ConfigError(
@@ -237,14 +233,12 @@ def load_settings(
 
 
 def section(settings: Settings, name: str) -> Any:
-    """A channel's own registered settings section."""
-    extra = settings.extra
-    if name not in extra:
-        cls = SECTION_TYPES.get(name)
-        if cls is None:
-            raise ConfigError(f"[{name}]: section not registered")
-        return cls()
-    return extra[name]
+    """A channel's own settings section, as loaded."""
+    try:
+        return settings.extra[name]
+    except KeyError:
+        raise ConfigError(f"[{name}]: section not loaded (load settings through "
+                          f"civicline.channels.registry.load_settings)") from None
 
 
 def _validate(settings: Settings) -> None:

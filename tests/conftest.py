@@ -12,9 +12,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from civicline.app import create_app
+from civicline.channels.registry import load_settings, only
 from civicline.core.clock import FixedClock
 from civicline.services import Services, open_services
-from civicline.settings import Settings, load_settings
+from civicline.settings import Settings
 from tests.factories import NOW
 from tests.redis_support import *  # noqa: F403 -- redis_url / redis_prefix fixtures
 
@@ -63,7 +64,7 @@ ClientFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]
 async def client(aiohttp_client: ClientFactory, settings: Settings, services: Services
                  ) -> TestClient[web.Request, web.Application]:
     # The core API alone; channels mount themselves in their own tests and the e2e test.
-    return await aiohttp_client(create_app(settings, services=services, channels=()))
+    return await aiohttp_client(create_app(settings, services=services, channels=only("api")))
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from civicline.channels.registry import load_settings
 from civicline.core.errors import ConfigError
-from civicline.settings import Secret, load_settings
+from civicline.settings import Secret
 
 ROOT = Path(__file__).resolve().parent.parent
 

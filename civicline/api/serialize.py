@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicline.core.answer import CaseView
+from civicline.core.answer import CaseView, LinkKind
 from civicline.core.models import Guide
 from civicline.core.ports import GuideHit
 from civicline.core.query import PublishedResult
+from civicline.web.links import site_path
 
 
 def case_json(view: CaseView) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def case_json(view: CaseView) -> dict[str, Any]:
         "applicant": view.masked_applicant,
         "deadline_state": view.deadline_state.value,
         "deadline_state_label": view.deadline_state.label,
-        "links": {"wap": f"/w/c/{view.case_no}"},
+        "links": {"wap": site_path(LinkKind.CASE, view.case_no)},
     }
     if view.guide_id:
         body["guide_id"] = view.guide_id
@@ -71,14 +72,15 @@ def guide_json(guide: Guide) -> dict[str, Any]:
         "aliases": list(guide.aliases),
         "version": guide.version,
         "updated_at": guide.updated_at.isoformat() if guide.updated_at else None,
-        "links": {"wap": f"/w/g/{guide.id}"},
+        "links": {"wap": site_path(LinkKind.GUIDE, guide.id)},
     }
 
 
 def hit_json(hit: GuideHit) -> dict[str, Any]:
     return {"id": hit.guide_id, "title": hit.title, "department": hit.department,
             "snippet": hit.snippet, "score": round(hit.score, 4),
-            "links": {"self": f"/api/v1/guides/{hit.guide_id}", "wap": f"/w/g/{hit.guide_id}"}}
+            "links": {"self": f"/api/v1/guides/{hit.guide_id}",
+                      "wap": site_path(LinkKind.GUIDE, hit.guide_id)}}
 
 
 def result_json(row: PublishedResult) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civicline.core.errors import ConfigError
-from civicline.settings import Settings, register_section, section
+from civicline.settings import Settings, section
 
 PANELS = ("calls", "results", "stats", "notices")
 LAYOUTS = ("split", "grid")
@@ -48,8 +48,6 @@ class BigscreenSettings:
     stats_ttl_seconds: int = 60  # statistics are recomputed at most this often
     results_limit: int = 40  # publication rows in a snapshot
 
-
-register_section("bigscreen", BigscreenSettings)
 
 
 def bigscreen_settings(settings: Settings) -> BigscreenSettings:

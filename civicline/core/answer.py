@@ -46,10 +46,19 @@ class Fact:
     importance: Importance = Importance.NORMAL
 
 
+class LinkKind(StrEnum):
+    CASE = "case"  # ref: the case number
+    GUIDE = "guide"  # ref: the guide id
+    EXTERNAL = "external"  # ref: an absolute http(s) URL (a department's online service)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
-    rel: str  # "case", "guide", "online_application"
-    path: str  # site-relative path (/w/c/<no>) or absolute URL for external links
+    """What an answer points to, as data: each channel turns it into its own URL, QR code,
+    button or spoken hint (the core knows no channel's URLs)."""
+
+    kind: LinkKind
+    ref: str
     label: str = ""
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from civicline.core.answer import Answer, AnswerKind, Choice, Fact, Importance, Link
+from civicline.core.answer import Answer, AnswerKind, Choice, Fact, Importance, Link, LinkKind
 from civicline.core.clock import epoch_seconds
 from civicline.core.deadlines import compute_deadline
 from civicline.core.intents import Intent, parse_text
@@ -256,9 +256,9 @@ class QueryService:
             self.deadlines,
         )
         view = build_case_view(case, deadline, full=full)
-        links = [Link("case", f"/w/c/{view.case_no}", "办件详情")]
+        links = [Link(LinkKind.CASE, view.case_no, "办件详情")]
         if case.guide_id:
-            links.append(Link("guide", f"/w/g/{case.guide_id}", "办事指南"))
+            links.append(Link(LinkKind.GUIDE, case.guide_id, "办事指南"))
         return Answer(
             kind=AnswerKind.CASE_FULL if full else AnswerKind.CASE_PUBLIC,
             title=f"{view.item_name}：{view.stage_label}",
@@ -307,7 +307,7 @@ class QueryService:
             did_you_mean=result.did_you_mean,
             choices=tuple(Choice(str(i), hit.title, hit.guide_id)
                           for i, hit in enumerate(result.hits, start=1)),
-            links=tuple(Link("guide", f"/w/g/{hit.guide_id}", hit.title) for hit in result.hits),
+            links=tuple(Link(LinkKind.GUIDE, hit.guide_id, hit.title) for hit in result.hits),
         )
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
@@ -382,8 +382,8 @@ def guide_answer(guide: Guide) -> Answer:
         Fact("phone", "咨询电话", guide.phone, Importance.NORMAL),
         Fact("legal_days", "法定时限", f"{guide.legal_days} 个工作日", Importance.LOW),
     ]
-    links = [Link("guide", f"/w/g/{guide.id}", "完整指南")]
+    links = [Link(LinkKind.GUIDE, guide.id, "完整指南")]
     if guide.online_url:
-        links.append(Link("online_application", guide.online_url, "网上办理"))
+        links.append(Link(LinkKind.EXTERNAL, guide.online_url, "网上办理"))
     return Answer(AnswerKind.GUIDE_DETAIL, guide.title, facts=tuple(facts), guide=guide,
                   links=tuple(links))

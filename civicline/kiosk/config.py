@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, fields
 
 from civicline.core.errors import ConfigError
-from civicline.settings import register_section
 
 KIOSK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -38,5 +37,3 @@ class KioskSettings:
             raise ConfigError(f"[kiosk] kiosk_id: 1–32 letters, digits, _ or -, "
                               f"got {self.kiosk_id!r}")
 
-
-register_section("kiosk", KioskSettings)

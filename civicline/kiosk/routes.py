@@ -16,10 +16,12 @@ from aiohttp import web
 from civicline.api.body import read_text
 from civicline.api.keys import SERVICES
 from civicline.api.problems import ProblemError
+from civicline.core.answer import LinkKind
 from civicline.core.errors import InvalidInput
 from civicline.core.query import Asker
 from civicline.kiosk import render
 from civicline.kiosk.config import KIOSK_ID_RE, KioskSettings
+from civicline.web.links import site_path
 
 KIOSK_SETTINGS = web.AppKey("kiosk_settings", KioskSettings)
 TEMPLATES = web.AppKey("kiosk_templates", jinja2.Environment)
@@ -140,7 +142,7 @@ async def guide_detail(request: web.Request) -> web.Response:
     guide = await request.config_dict[SERVICES].query.guide(guide_id[:40])
     if guide is None:
         raise ProblemError("guide-not-found")
-    wap_url = f"{request.app[PUBLIC_URL]}/w/g/{guide.id}"
+    wap_url = request.app[PUBLIC_URL] + site_path(LinkKind.GUIDE, guide.id)
     return json_response(render.guide_payload(guide, wap_url))
 
 

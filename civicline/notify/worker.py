@@ -11,9 +11,9 @@ import contextlib
 import signal
 from pathlib import Path
 
+from civicline.channels.registry import load_settings
 from civicline.notify.wiring import open_notify
 from civicline.services import open_services
-from civicline.settings import load_settings
 from civicline.sms.config import sms_settings
 from civicline.sms.providers import build_providers
 from civicline.sms.providers.console import ConsoleSender

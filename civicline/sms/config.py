@@ -1,10 +1,10 @@
-"""The SMS channel's settings section ("sms"), registered at import."""
+"""The SMS channel's settings section, [sms]."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from civicline.settings import Secret, Settings, register_section, section
+from civicline.settings import Secret, Settings, section
 
 # Documented development token: `civicline serve --demo` signs and checks Twilio requests with
 # it when no real token is configured, so a newcomer can sign test requests by hand.
@@ -54,8 +54,6 @@ class SmsSettings:
     dispatch_in_app: bool = True  # false when `python -m civicline.notify.worker` sends
     dev_mode: bool = False  # accept DEV_TWILIO_AUTH_TOKEN when no token is configured
 
-
-register_section("sms", SmsSettings)
 
 
 def sms_settings(settings: Settings) -> SmsSettings:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicline.core.answer import Answer, AnswerKind, Importance
+from civicline.core.answer import Answer, AnswerKind, Importance, LinkKind
 from civicline.sms.segments import PartCount, count_parts
+from civicline.web.links import public_url
 
 MAX_CHOICES = 3
 _ELLIPSIS = "…"
@@ -33,13 +34,13 @@ class _Line:
 
 
 def short_link(answer: Answer, base_url: str) -> str:
-    """The case's or guide's WAP page (/w/c/<no>, /w/g/<id>), or "" when there is none."""
-    for rel in ("case", "guide"):
-        link = next((lk for lk in answer.links if lk.rel == rel), None)
-        if link is not None and link.path.startswith("/"):
-            if answer.kind is AnswerKind.GUIDE_LIST:
-                return ""  # a list has one link per guide; the numbers are the way in
-            return base_url.rstrip("/") + link.path
+    """The public page of the case, or else of the guide, or "" when there is none."""
+    if answer.kind is AnswerKind.GUIDE_LIST:
+        return ""  # a list has one link per guide; the numbers are the way in
+    for kind in (LinkKind.CASE, LinkKind.GUIDE):
+        link = next((lk for lk in answer.links if lk.kind is kind), None)
+        if link is not None:
+            return public_url(link, base_url)
     return ""
 
 

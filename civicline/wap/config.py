@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicline.settings import register_section
-
 
 @dataclass(frozen=True)
 class WapSettings:
@@ -15,5 +13,3 @@ class WapSettings:
     results_page_size: int = 20  # rows per page of the results publication (办结公示)
     max_query_chars: int = 100  # longer search words get a friendly 414 page
 
-
-register_section("wap", WapSettings)

@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.ingest import apply_batch_sync
 from civicline.services import Services
 from civicline.settings import Settings
@@ -159,7 +160,7 @@ async def test_guide_search_over_http_with_filters_paging_and_bad_input(
 
     services = open_services(settings, clock)
     try:
-        client = await aiohttp_client(create_app(settings, services=services, channels=()))
+        client = await aiohttp_client(create_app(settings, services=services, channels=only("api")))
         await services.guide_service.put(make_guide())
         await services.guide_service.put(make_guide("2001", title="结婚登记", department="民政局",
                                                     aliases=("领结婚证",), life_events=("婚姻",)))

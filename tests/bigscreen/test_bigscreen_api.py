@@ -16,10 +16,10 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
 from civicline.app import create_app
-from civicline.bigscreen import mount
 from civicline.bigscreen.config import BigscreenSettings, parse_screen, parse_screens
 from civicline.bigscreen.keys import WALLS as WALLS_KEY
 from civicline.bigscreen.speech import SpeechClips, announcement_clips, announcement_text
+from civicline.channels.registry import only
 from civicline.core.bus import BusMessage
 from civicline.core.clock import FixedClock
 from civicline.core.errors import ConfigError
@@ -51,7 +51,7 @@ def settings(tmp_path: Path, speech_dir: Path) -> Settings:
 @pytest.fixture
 async def walls(aiohttp_client: ClientFactory, settings: Settings, services: Services) -> Client:
     return await aiohttp_client(create_app(settings, services=services,
-                                           channels=[("bigscreen", mount)]))
+                                           channels=only("api", "bigscreen")))
 
 
 def auth(token: str) -> dict[str, str]:
@@ -277,7 +277,7 @@ async def test_a_screen_that_falls_behind_is_dropped_and_others_keep_flowing(
         tmp_path: Path, aiohttp_client: ClientFactory, services: Services, token: str) -> None:
     settings = make_settings(tmp_path / "small", bigscreen={"client_buffer": 3})
     client = await aiohttp_client(create_app(settings, services=services,
-                                             channels=[("bigscreen", mount)]))
+                                             channels=only("api", "bigscreen")))
     fanout = client.app[WALLS_KEY].fanout
     stalled = fanout.join(parse_screen("hall", {}))  # joins but never reads
     reader = await client.get("/bigscreen/hall/stream")

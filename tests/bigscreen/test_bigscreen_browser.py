@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-import civicline.bigscreen.config  # noqa: F401 -- registers [bigscreen] before settings load
 from civicline.core.clock import now_shanghai
 from civicline.services import open_services
 from tests.conftest import make_settings
@@ -40,16 +39,17 @@ LAUNCHER = """
 import sys
 from aiohttp import web
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.bigscreen import mount
 from civicline.services import open_services
-from civicline.settings import load_settings
+from civicline.channels.registry import load_settings
 data_dir, port, speech_dir = sys.argv[1:4]
 settings = load_settings(env={}, overrides={
     "storage": {"data_dir": data_dir},
     "bigscreen": {"speech_dir": speech_dir, "reconnect_min_ms": 200, "reconnect_max_ms": 800}})
 # Without the guide search index: the walls do not search, and it starts in a fraction.
 services = open_services(settings, with_search=False)
-web.run_app(create_app(settings, services=services, channels=[("bigscreen", mount)]),
+web.run_app(create_app(settings, services=services, channels=only("api", "bigscreen")),
             host="127.0.0.1",
             port=int(port), print=None, access_log=None, shutdown_timeout=1)
 """

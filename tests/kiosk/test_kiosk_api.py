@@ -12,10 +12,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-import civicline.kiosk.config  # noqa: F401 -- registers the [kiosk] section before settings load
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.ingest import apply_batch_sync
-from civicline.kiosk import mount
 from civicline.services import Services
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event, make_guide
@@ -48,7 +47,7 @@ async def kiosk(aiohttp_client: Any, services: Services, tmp_path: Path) -> Kios
     async def build(**kiosk_settings: Any) -> Client:
         settings = make_settings(tmp_path / "data", kiosk=kiosk_settings,
                                  server={"public_url": "https://hall.example.cn/"})
-        app = create_app(settings, services=services, channels=[("kiosk", mount)])
+        app = create_app(settings, services=services, channels=only("api", "kiosk"))
         client: Client = await aiohttp_client(app)
         return client
 
@@ -226,7 +225,8 @@ def test_bad_kiosk_settings_name_the_key_and_the_value(
 
 
 def test_kiosk_settings_come_from_the_environment_too(tmp_path: Path) -> None:
-    from civicline.settings import load_settings, section
+    from civicline.channels.registry import load_settings
+    from civicline.settings import section
 
     settings = load_settings(env={"CIVICLINE_KIOSK_IDLE_SECONDS": "90",
                                   "CIVICLINE_KIOSK_QUEUE": "false"})

@@ -18,13 +18,12 @@ import pytest
 from aiohttp import web
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-import civicline.kiosk.config  # noqa: F401 -- registers the [kiosk] section before settings load
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
 from civicline.core.ingest import apply_batch_sync
 from civicline.demo.guides import demo_guides
 from civicline.demo.loader import load_guides
-from civicline.kiosk import mount
 from civicline.services import Services, open_services
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
@@ -81,7 +80,7 @@ class KioskServer:
     async def _serve(self, port: int, kiosk: dict[str, Any]) -> str:
         settings = make_settings(self.data_dir, server={"public_url": PUBLIC_URL},
                                  kiosk=kiosk)
-        app = create_app(settings, services=self.services, channels=[("kiosk", mount)])
+        app = create_app(settings, services=self.services, channels=only("api", "kiosk"))
         runner = web.AppRunner(app)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port)

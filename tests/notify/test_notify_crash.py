@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.notify.model import State
 from civicline.notify.notifier import build_message
 from civicline.storage.outbox_sqlite import SqliteOutbox

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.core.clock import FixedClock
 from civicline.notify.model import State
 from civicline.notify.notifier import CURSOR, build_message

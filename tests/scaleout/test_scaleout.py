@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
 from civicline.core.query import Asker
 from civicline.services import open_services
@@ -30,9 +31,9 @@ async def test_a_change_ingested_by_one_process_is_seen_by_the_other(
     reader = open_services(settings, clock, with_search=False)
     try:
         writer_client: TestClient[web.Request, web.Application] = await aiohttp_client(
-            create_app(settings, services=writer, channels=()))
+            create_app(settings, services=writer, channels=only("api")))
         reader_client: TestClient[web.Request, web.Application] = await aiohttp_client(
-            create_app(settings, services=reader, channels=()))
+            create_app(settings, services=reader, channels=only("api")))
         token = await writer.tokens.create("市场监督管理局", clock())
         headers = {"Authorization": f"Bearer {token}"}
         first = make_event()

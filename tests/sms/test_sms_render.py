@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from civicline.core.answer import Answer, AnswerKind, Fact, Importance, Link
+from civicline.core.answer import Answer, AnswerKind, Fact, Importance, Link, LinkKind
 from civicline.sms.render import render_answer
 from civicline.sms.segments import count_parts
 
@@ -13,7 +13,7 @@ BASE = "https://civicline.example.gov.cn"
 
 def _answer(*facts: Fact) -> Answer:
     return Answer(AnswerKind.CASE_FULL, "食品经营许可（新办）：受理", facts=facts,
-                  links=(Link("case", "/w/c/440920261127000123"),),
+                  links=(Link(LinkKind.CASE, "440920261127000123"),),
                   next_steps=("提供6位查询码可查看办理详情",))
 
 

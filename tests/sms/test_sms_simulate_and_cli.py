@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.core.clock import FixedClock
 from civicline.notify.notifier import build_message
 from civicline.notify.wiring import open_notify

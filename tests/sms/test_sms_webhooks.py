@@ -13,11 +13,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
 from civicline.services import Services, open_services
-from civicline.sms import mount
 from civicline.sms.keys import NOTIFY
 from civicline.storage.sms_state_sqlite import SqliteSmsState
 from civicline.storage.sqlite import Database
@@ -76,7 +75,7 @@ async def harness(tmp_path: Path, aiohttp_client: ClientFactory) -> AsyncIterato
     await seed.close()
     services = open_services(settings, clock, with_search=True)
     client = await aiohttp_client(create_app(settings, services=services,
-                                             channels=[("sms", mount)]))
+                                             channels=only("api", "sms")))
     fake.callback_base = str(client.make_url("")).rstrip("/")
     yield Harness(client, services, fake, clock)
     await client.close()

@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Page, async_playwright
 
-import civicline.wap
 from civicline.app import create_app
+from civicline.channels.registry import only
 from tests.wap.test_wap_pages import CODE, OPEN, HallFactory, open_hall, seeded_dir
 
 __all__ = ["open_hall", "seeded_dir"]  # fixtures shared with the page tests
@@ -30,7 +30,7 @@ pytestmark = [
 async def base_url(open_hall: HallFactory) -> AsyncIterator[str]:
     services = await open_hall()
     runner = web.AppRunner(create_app(services.settings, services=services,
-                                      channels=[("wap", civicline.wap.mount)]))
+                                      channels=only("api", "wap")))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

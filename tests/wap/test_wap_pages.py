@@ -18,9 +18,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-import civicline.wap  # registers the [wap] settings section before settings load
 from civicline.api.keys import SERVICES
 from civicline.app import create_app
+from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
 from civicline.core.ingest import OutcomeStatus, apply_batch_sync
 from civicline.demo.guides import demo_guides
@@ -114,7 +114,7 @@ ClientFactory = Callable[..., Awaitable[Client]]
 async def wap_client(aiohttp_client: ClientFactory, open_hall: HallFactory) -> Client:
     services = await open_hall()
     return await aiohttp_client(create_app(services.settings, services=services,
-                                           channels=[("wap", civicline.wap.mount)]))
+                                           channels=only("api", "wap")))
 
 
 async def fetch(client: Client, method: str, path: str, **kwargs: Any) -> tuple[int, str, Any]:
@@ -247,7 +247,7 @@ async def test_a_sender_over_the_rate_limit_gets_a_calm_429(
         aiohttp_client: ClientFactory, open_hall: HallFactory) -> None:
     services = await open_hall(query={"lookups_per_minute": 1, "lookup_burst": 2})
     client = await aiohttp_client(create_app(services.settings, services=services,
-                                             channels=[("wap", civicline.wap.mount)]))
+                                             channels=only("api", "wap")))
     statuses = [(await fetch(client, "GET", f"/wap/c/{OPEN}"))[0] for _ in range(3)]
     status, html, headers = await fetch(client, "POST", "/wap/case",
                                         data={"case_no": OPEN, "code": CODE})
@@ -325,7 +325,7 @@ async def test_every_department_page_is_valid_and_in_budget(
     # One sender browsing every department would meet the search rate limit: lift it.
     services = await open_hall(query={"lookups_per_minute": 100_000, "lookup_burst": 100_000})
     wap_client = await aiohttp_client(create_app(services.settings, services=services,
-                                                 channels=[("wap", civicline.wap.mount)]))
+                                                 channels=only("api", "wap")))
     _, listing, _ = await fetch(wap_client, "GET", "/wap/departments")
     departments = {g.department for g in demo_guides()}
     for department in sorted(departments):

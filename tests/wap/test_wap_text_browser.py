@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-import civicline.wap
 from civicline.app import create_app
+from civicline.channels.registry import only
 from tests.wap.test_wap_pages import CODE, OPEN, SECRET, UNKNOWN, HallFactory, open_hall, seeded_dir
 
 __all__ = ["open_hall", "seeded_dir"]  # fixtures shared with the page tests
@@ -26,7 +26,7 @@ async def base_url(open_hall: HallFactory) -> AsyncIterator[str]:
     """A real server on a free loopback port, as a phone's browser would reach it."""
     services = await open_hall()
     app = create_app(services.settings, services=services,
-                     channels=[("wap", civicline.wap.mount)])
+                     channels=only("api", "wap"))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,0 +1,1 @@
+"""The web kernel every HTTP channel uses."""
