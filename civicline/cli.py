@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
         _common(operation)
         operation.add_argument("id", type=int)
 
+    backup = sub.add_parser("backup", help="copy the database to a file while serving")
+    _common(backup)
+    backup.add_argument("dest", type=Path, help="a file, or a directory to write it into")
+    restore = sub.add_parser("restore", help="replace the database with a backup file")
+    _common(restore)
+    restore.add_argument("source", type=Path)
+    restore.add_argument("--yes", action="store_true",
+                         help="replace an existing database (its data is lost)")
+
     search = sub.add_parser("search", help="the guide search index")
     search_sub = search.add_subparsers(dest="search_command", required=True)
     rebuild = search_sub.add_parser("rebuild", help="rebuild the index from the store")
@@ -126,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": commands.export_files,
         "demo": commands.demo,
         "search": commands.search,
+        "backup": commands.backup,
+        "restore": commands.restore,
         "outbox": commands.outbox,
     }[args.command]
     try:

@@ -6,11 +6,14 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from civicline.core.answer import Answer
 from civicline.core.query import Asker
+from civicline.progress import Progress
 from civicline.services import Services, open_services
 from civicline.settings import Settings
 
@@ -182,3 +185,48 @@ def outbox(settings: Settings, args: argparse.Namespace) -> int:
     if args.outbox_command == "list":
         return outbox_list(settings, args.state, args.limit)
     return (outbox_show if args.outbox_command == "show" else outbox_retry)(settings, args.id)
+
+
+def backup(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.storage.backup import BackupError
+    from civicline.storage.backup import backup as run_backup
+
+    bar = Progress("backup")
+    try:
+        written = run_backup(settings.data_dir, args.dest, _pages(bar))
+    except BackupError as exc:
+        print(f"备份失败 / backup failed: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    print(written)
+    return 0
+
+
+def restore(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.services import SEARCH_INDEX_DIR
+    from civicline.storage.backup import BackupError
+    from civicline.storage.backup import restore as run_restore
+    from civicline.storage.sqlite import DB_FILE
+
+    if (settings.data_dir / DB_FILE).exists() and not args.yes:
+        print(f"{settings.data_dir / DB_FILE} exists; add --yes to replace it with "
+              f"{args.source} (stop the service first)", file=sys.stderr)
+        return 2
+    bar = Progress("restore")
+    try:
+        version = run_restore(args.source, settings.data_dir, _pages(bar))
+    except BackupError as exc:
+        print(f"恢复失败 / restore failed: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    # The guide index follows the restored guides: it is rebuilt on the next start.
+    shutil.rmtree(settings.data_dir / SEARCH_INDEX_DIR, ignore_errors=True)
+    print(f"restored schema version {version} from {args.source}", file=sys.stderr)
+    return 0
+
+
+def _pages(bar: Progress) -> Callable[[int, int], None]:
+    def advance(copied: int, total: int) -> None:
+        bar.total = total
+        bar.advance(copied - bar.done)
+    return advance
