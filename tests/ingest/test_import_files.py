@@ -230,6 +230,13 @@ def test_blank_rows_are_skipped_and_progress_is_exposed(tmp_path: Path) -> None:
         assert seen == [(1, "E1"), (3, "E2")]
 
 
+def test_progress_reaches_the_total_through_trailing_blank_rows(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [CN_HEADER, good_row(1), [""] * 8, [""] * 8])
+    with CaseFileReader(path) as reader:
+        assert [item.event_id for _, item in reader if isinstance(item, CaseEvent)] == ["E1"]
+        assert reader.position == reader.total == 3
+
+
 # --- encodings and file formats -----------------------------------------------------------
 
 def test_a_utf8_csv_with_a_bom_is_read(tmp_path: Path) -> None:
@@ -408,6 +415,24 @@ def test_a_guide_spreadsheet_row_is_read_with_lists_and_materials(tmp_path: Path
                                Material("照片", "电子件", 2, "近期"))
     assert guide.faqs == (Faq("收费吗", "不收费"),)
     assert guide.legal_days == 5 and guide.fee == ""  # an unstated fee is not 不收费
+
+
+def test_guide_merged_cells_are_reported_and_their_rows_skipped(tmp_path: Path) -> None:
+    rows = [GUIDE_HEADER, ["G-1", "甲", "市场局"], ["G-2", "乙", "市场局"], [],
+            ["G-3", "丙", "市场局"], ["G-4", "丁", "税务局"]]
+    items = list(read_guides(write_xlsx(tmp_path / "g.xlsx", rows, merges=["C3:C5"])))
+    [problem] = [item for _, item in items if isinstance(item, ImportProblem)]
+    assert "C3:C5" in problem.message and "未导入" in problem.message
+    assert problem.location.row == 3
+    assert [item.id for _, item in items if isinstance(item, Guide)] == ["G-1", "G-4"]
+
+
+def test_blank_guide_rows_are_skipped_silently(tmp_path: Path) -> None:
+    rows = [GUIDE_HEADER, [], ["G-1", "甲", "局"], ["", " ", ""], ["G-2", "乙", "局"]]
+    items = list(read_guides(write_csv(tmp_path / "g.csv", rows)))
+    assert [(where.row, item.id) for where, item in items if isinstance(item, Guide)] == [
+        (3, "G-1"), (5, "G-2")]
+    assert len(items) == 2
 
 
 GUIDE_ROW_PROBLEMS = {
