@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -57,6 +57,18 @@ def put_end_marker(queue: asyncio.Queue[T | None]) -> None:
             queue.get_nowait()
 
 
+async def read_until_end(queue: asyncio.Queue[T | None], overflowed: Callable[[], bool]
+                         ) -> AsyncIterator[T]:
+    """A subscriber's queued items up to the end marker; SubscriberOverflow if it overflowed."""
+    while True:
+        item = await queue.get()
+        if item is None:
+            if overflowed():
+                raise SubscriberOverflow
+            return
+        yield item
+
+
 class SubscriptionRegistry(Generic[S]):
     """The live subscriptions of one bus: each bus adds the ones it makes in `subscribe`, and
     a subscription drops itself when it closes or ends."""
@@ -91,16 +103,7 @@ class _LocalSubscription:
     overflowed: bool = field(default=False)
 
     def __aiter__(self) -> AsyncIterator[BusMessage]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[BusMessage]:
-        while True:
-            message = await self.queue.get()
-            if message is None:
-                if self.overflowed:
-                    raise SubscriberOverflow
-                return
-            yield message
+        return read_until_end(self.queue, lambda: self.overflowed)
 
     def offer(self, message: BusMessage) -> None:
         if self.overflowed or message.topic not in self.topics:

@@ -26,7 +26,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from civicline.core.bus import BusMessage, SubscriberOverflow, SubscriptionRegistry, put_end_marker
+from civicline.core.bus import (
+    BusMessage,
+    SubscriptionRegistry,
+    put_end_marker,
+    read_until_end,
+)
 from civicline.core.errors import BackendUnavailable
 
 log = logging.getLogger("civicline.scaleout")
@@ -117,18 +122,11 @@ class RedisSubscription:
         return self._iterate()
 
     async def _iterate(self) -> AsyncIterator[BusMessage]:
-        while True:
-            item = await self._queue.get()
-            if item is None:
-                if self._overflowed:
-                    raise SubscriberOverflow
-                if self._error is not None:
-                    raise BackendUnavailable(f"event bus reader failed: {self._error}") \
-                        from self._error
-                return
-            stream_id, message = item
+        async for stream_id, message in read_until_end(self._queue, lambda: self._overflowed):
             self.last_ids[message.topic] = stream_id
             yield message
+        if self._error is not None:  # the reader ended on a failure it could not retry
+            raise BackendUnavailable(f"event bus reader failed: {self._error}") from self._error
 
     async def close(self) -> None:
         """Stop the reader and end iteration."""
