@@ -38,54 +38,48 @@ def write_guides(directory: Path) -> Path:
     return directory
 
 
-def stored_case_numbers(data_dir: Path) -> list[str]:
+def stored(data_dir: Path) -> tuple[list[str], list[str]]:
+    """(case numbers, guide ids) in a data directory; none when it was never created."""
+    if not data_dir.exists():
+        return [], []
     services = open_services(make_settings(data_dir), with_search=False)
     try:
-        return sorted(case.case_no for case in services.cases.iter_all())
+        return (sorted(case.case_no for case in services.cases.iter_all()),
+                sorted(guide.id for guide in services.guides.iter_all()))
     finally:
         asyncio.run(services.close())
 
 
-def stored_guide_ids(data_dir: Path) -> list[str]:
-    services = open_services(make_settings(data_dir), with_search=False)
-    try:
-        return sorted(guide.id for guide in services.guides.iter_all())
-    finally:
-        asyncio.run(services.close())
+READ_PROBLEM = "cases.csv, row 3, column 办理环节"
+FOLD_PROBLEM = "cases.csv, row 4: department: 不能更改办件所属部门"
 
 
-def test_a_case_import_reports_read_and_fold_problems_and_writes_the_good_rows(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("dry_run", "reported", "not_reported", "cases"), [
+    (False, [READ_PROBLEM, FOLD_PROBLEM, "imported 3 events from", "2 error(s)"], [],
+     ["C-1", "C-3"]),
+    # A dry run checks the rows but never reaches the fold.
+    (True, [READ_PROBLEM, "checked 3 events from", "1 error(s)"], [FOLD_PROBLEM], []),
+], ids=["an import", "a dry run"])
+def test_a_case_import_reports_each_problem_at_its_row_and_writes_only_good_rows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], dry_run: bool, reported: list[str],
+        not_reported: list[str], cases: list[str]) -> None:
     data_dir = tmp_path / "data"
     code = run_import(make_settings(data_dir), "cases", write_cases(tmp_path / "cases.csv"),
-                      dry_run=False)
+                      dry_run=dry_run)
     stderr = capsys.readouterr().err
     assert code == 1
-    assert "cases.csv, row 3, column 办理环节" in stderr
-    assert "cases.csv, row 4: department: 不能更改办件所属部门" in stderr
-    assert "imported 3 events from" in stderr and "2 error(s)" in stderr
-    assert stored_case_numbers(data_dir) == ["C-1", "C-3"]
+    assert [line for line in reported if line not in stderr] == []
+    assert [line for line in not_reported if line in stderr] == []
+    assert stored(data_dir) == (cases, [])
 
 
-def test_a_case_dry_run_reports_read_problems_and_writes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data_dir = tmp_path / "data"
-    code = run_import(make_settings(data_dir), "cases", write_cases(tmp_path / "cases.csv"),
-                      dry_run=True)
-    stderr = capsys.readouterr().err
-    assert code == 1
-    assert "cases.csv, row 3, column 办理环节" in stderr
-    assert "checked 3 events from" in stderr and "1 error(s)" in stderr
-    assert not data_dir.exists()
-
-
-@pytest.mark.parametrize(("dry_run", "verb", "stored"), [
+@pytest.mark.parametrize(("dry_run", "verb", "guides"), [
     (False, "imported", ["G-1", "G-3"]),
     (True, "checked", []),
-])
+], ids=["an import", "a dry run"])
 def test_a_guide_import_reports_problems_and_writes_the_good_guides_unless_dry(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], dry_run: bool, verb: str,
-        stored: list[str]) -> None:
+        guides: list[str]) -> None:
     data_dir = tmp_path / "data"
     code = run_import(make_settings(data_dir), "guides", write_guides(tmp_path / "guides"),
                       dry_run=dry_run)
@@ -93,7 +87,7 @@ def test_a_guide_import_reports_problems_and_writes_the_good_guides_unless_dry(
     assert code == 1
     assert "a.json, row 2, column title: 不能为空" in stderr
     assert f"{verb} 2 guides from" in stderr and "1 error(s)" in stderr
-    assert (stored_guide_ids(data_dir) if data_dir.exists() else []) == stored
+    assert stored(data_dir) == ([], guides)
 
 
 def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,6 +60,10 @@ def errors_of(items: list[tuple[Location, CaseEvent | ImportProblem]]) -> list[I
     return [item for _, item in items if isinstance(item, ImportProblem) and not item.warning]
 
 
+def warnings_of(items: list[tuple[Location, CaseEvent | ImportProblem]]) -> list[ImportProblem]:
+    return [item for _, item in items if isinstance(item, ImportProblem) and item.warning]
+
+
 # --- headers ------------------------------------------------------------------------------
 
 HEADER_STYLES = {
@@ -112,7 +116,7 @@ def test_a_title_line_above_the_header_is_skipped(tmp_path: Path) -> None:
 def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", [[*CN_HEADER, "内部流水"], [*good_row(1), "x"]])
     items = read_all(path)
-    warnings = [p for _, p in items if isinstance(p, ImportProblem) and p.warning]
+    warnings = warnings_of(items)
     assert len(warnings) == 1 and "内部流水" in warnings[0].message
     assert len(events_of(items)) == 1
 
@@ -312,7 +316,7 @@ def test_only_the_first_sheet_is_read_and_the_others_are_named(tmp_path: Path) -
     book.create_sheet("填写说明")
     book.save(path)
     items = read_all(path)
-    warnings = [p for _, p in items if isinstance(p, ImportProblem) and p.warning]
+    warnings = warnings_of(items)
     assert len(warnings) == 1 and "填写说明" in warnings[0].message
     assert len(events_of(items)) == 1
 
