@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 CASE_TOPIC = "case"
 GUIDE_TOPIC = "guide"
@@ -43,6 +43,58 @@ class EventBus(Protocol):
     async def close(self) -> None: ...
 
 
+S = TypeVar("S", bound=Subscription)
+T = TypeVar("T")
+
+
+def put_end_marker(queue: asyncio.Queue[T | None]) -> None:
+    """Queue the None that ends a subscriber's iteration, making room for it when full."""
+    while True:
+        try:
+            queue.put_nowait(None)
+            return
+        except asyncio.QueueFull:
+            queue.get_nowait()
+
+
+async def read_until_end(queue: asyncio.Queue[T | None], overflowed: Callable[[], bool]
+                         ) -> AsyncIterator[T]:
+    """A subscriber's queued items up to the end marker; SubscriberOverflow if it overflowed."""
+    while True:
+        item = await queue.get()
+        if item is None:
+            if overflowed():
+                raise SubscriberOverflow
+            return
+        yield item
+
+
+class SubscriptionRegistry(Generic[S]):
+    """The live subscriptions of one bus: each bus adds the ones it makes in `subscribe`, and
+    a subscription drops itself when it closes or ends."""
+
+    def __init__(self) -> None:
+        self._subscriptions: list[S] = []
+
+    def _register(self, subscription: S) -> S:
+        self._subscriptions.append(subscription)
+        return subscription
+
+    def drop(self, subscription: S) -> None:
+        """Forget a subscription (it closed or ended); forgetting it twice is harmless."""
+        if subscription in self._subscriptions:
+            self._subscriptions.remove(subscription)
+
+    @property
+    def subscriber_count(self) -> int:
+        """Live subscriptions of this bus instance."""
+        return len(self._subscriptions)
+
+    async def _close_subscriptions(self) -> None:
+        for subscription in list(self._subscriptions):  # each close drops itself
+            await subscription.close()
+
+
 @dataclass
 class _LocalSubscription:
     bus: InProcessBus
@@ -51,16 +103,7 @@ class _LocalSubscription:
     overflowed: bool = field(default=False)
 
     def __aiter__(self) -> AsyncIterator[BusMessage]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[BusMessage]:
-        while True:
-            message = await self.queue.get()
-            if message is None:
-                if self.overflowed:
-                    raise SubscriberOverflow
-                return
-            yield message
+        return read_until_end(self.queue, lambda: self.overflowed)
 
     def offer(self, message: BusMessage) -> None:
         if self.overflowed or message.topic not in self.topics:
@@ -70,27 +113,18 @@ class _LocalSubscription:
         except asyncio.QueueFull:
             self.overflowed = True
             self.bus.drop(self)
-            self._wake_with_end()
-
-    def _wake_with_end(self) -> None:
-        # The end marker must get through even when full: make room for it.
-        while True:
-            try:
-                self.queue.put_nowait(None)
-                return
-            except asyncio.QueueFull:
-                self.queue.get_nowait()
+            put_end_marker(self.queue)
 
     async def close(self) -> None:
         self.bus.drop(self)
-        self._wake_with_end()
+        put_end_marker(self.queue)
 
 
-class InProcessBus:
+class InProcessBus(SubscriptionRegistry[_LocalSubscription]):
     """Fan-out inside one process; delivery is synchronous into each subscriber's queue."""
 
     def __init__(self) -> None:
-        self._subscriptions: list[_LocalSubscription] = []
+        super().__init__()
         self._seq = itertools.count(1)
 
     async def publish(self, messages: list[BusMessage]) -> None:
@@ -100,18 +134,8 @@ class InProcessBus:
                 subscription.offer(stamped)
 
     def subscribe(self, topics: set[str], buffer: int = 10_000) -> _LocalSubscription:
-        subscription = _LocalSubscription(self, set(topics), asyncio.Queue(maxsize=buffer + 1))
-        self._subscriptions.append(subscription)
-        return subscription
-
-    def drop(self, subscription: _LocalSubscription) -> None:
-        if subscription in self._subscriptions:
-            self._subscriptions.remove(subscription)
-
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._subscriptions)
+        return self._register(
+            _LocalSubscription(self, set(topics), asyncio.Queue(maxsize=buffer + 1)))
 
     async def close(self) -> None:
-        for subscription in list(self._subscriptions):
-            await subscription.close()
+        await self._close_subscriptions()

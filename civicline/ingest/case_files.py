@@ -24,7 +24,7 @@ from civicline.ingest.columns import (
     HeaderMatch,
 )
 from civicline.ingest.report import ImportProblem, Location
-from civicline.ingest.tables import Cells, Merge, Table, is_blank, open_table
+from civicline.ingest.tables import Cells, Merge, Table, open_table
 
 CASE_SUFFIXES = (".xlsx", ".csv", ".json", ".ndjson", ".jsonl")
 _JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
@@ -102,7 +102,7 @@ class CaseFileReader:
         self.path = path
         self.file = str(path)
         self.total: int | None = None
-        self.position = 0
+        self._records_read = 0
         self._table: Table | None = None
         self._records: list[tuple[int, Any]] = []
         self._notes: list[ImportProblem] = []
@@ -118,6 +118,11 @@ class CaseFileReader:
                 self._table = opened
                 self.total = opened.total
                 self._notes.extend(opened.notes)
+
+    @property
+    def position(self) -> int:
+        """Data rows consumed so far, blank ones included: progress against `total`."""
+        return self._table.consumed if self._table is not None else self._records_read
 
     def __enter__(self) -> CaseFileReader:
         return self
@@ -174,7 +179,7 @@ class CaseFileReader:
 
     def _json_items(self) -> Iterator[Item]:
         for number, record in self._records:
-            self.position += 1
+            self._records_read += 1
             where = Location(self.file, row=number)
             if record is _BAD_LINE:
                 problem = ImportProblem(where, "不是有效的 JSON（应为 UTF-8 编码，每行一个对象）")
@@ -189,18 +194,11 @@ class CaseFileReader:
             yield self._parse(record, locate)
 
     def _table_items(self, table: Table) -> Iterator[Item]:
-        for merge in table.merges:
-            problem = _merge_problem(table, merge)
-            yield problem.location, problem
-        merged_rows = [(m.min_row, m.max_row) for m in table.merges]
-        for item in table.rows:
+        for item in table.data_rows(_merge_problem):
             if isinstance(item, ImportProblem):
                 yield item.location, item
                 continue
             number, row = item
-            self.position = number - table.header_row
-            if is_blank(row) or any(lo <= number <= hi for lo, hi in merged_rows):
-                continue
             wire = wire_from_row(row, table.header)
             if isinstance(wire, tuple):
                 at = table.location(number, wire[0])

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from civicline.core.events import CaseEvent
 from civicline.core.ingest import OutcomeStatus, apply_batch_sync
+from civicline.core.models import Guide
 from civicline.ingest import (
     CaseFileReader,
     ExportError,
@@ -21,14 +25,43 @@ from civicline.progress import Progress
 from civicline.services import Services, open_services
 from civicline.settings import Settings
 
-BATCH = 500
+CASE_BATCH = 500  # events per store transaction
+T = TypeVar("T")
 
 
 def _report(location: Location, message: str, *, warning: bool = False) -> None:
     print(f"{'警告' if warning else '错误'}: {location}: {message}", file=sys.stderr)
 
 
-def _flush(services: Services, batch: list[tuple[Location, CaseEvent]]) -> int:
+async def _import_items(progress: Progress, items: Iterable[tuple[Location, T | ImportProblem]],
+                        write: Callable[[list[tuple[Location, T]]], Awaitable[int]] | None,
+                        batch_size: int) -> tuple[int, int]:
+    """Report every problem and write the good items in batches: (items read, errors).
+
+    `write` stores a batch and returns how many of its items the store refused; without it
+    (a dry run) the items are only checked.
+    """
+    read = errors = 0
+    batch: list[tuple[Location, T]] = []
+    for location, item in items:
+        progress.advance()
+        if isinstance(item, ImportProblem):
+            _report(item.location, item.message, warning=item.warning)
+            errors += 0 if item.warning else 1
+            continue
+        read += 1
+        if write is not None:
+            batch.append((location, item))
+            if len(batch) >= batch_size:
+                errors += await write(batch)
+                batch = []
+    if batch and write is not None:
+        errors += await write(batch)
+    progress.close()
+    return read, errors
+
+
+async def _write_cases(services: Services, batch: list[tuple[Location, CaseEvent]]) -> int:
     """Apply a batch; report events the fold refused at their file location. Returns errors."""
     outcomes = apply_batch_sync(services.cases, [event for _, event in batch])
     errors = 0
@@ -40,45 +73,24 @@ def _flush(services: Services, batch: list[tuple[Location, CaseEvent]]) -> int:
     return errors
 
 
-def import_cases(services: Services | None, path: Path, *, dry_run: bool) -> tuple[int, int]:
-    """(events read, errors); with dry_run nothing is written and services may be None."""
-    read = errors = 0
-    batch: list[tuple[Location, CaseEvent]] = []
-    with CaseFileReader(path) as reader:
-        progress = Progress(f"import {path.name}", reader.total)
-        for location, item in reader:
-            progress.advance()
-            if isinstance(item, ImportProblem):
-                _report(item.location, item.message, warning=item.warning)
-                errors += 0 if item.warning else 1
-                continue
-            read += 1
-            if services is not None and not dry_run:
-                batch.append((location, item))
-                if len(batch) >= BATCH:
-                    errors += _flush(services, batch)
-                    batch = []
-        if batch and services is not None:
-            errors += _flush(services, batch)
-        progress.close()
-    return read, errors
+async def _write_guides(services: Services, batch: list[tuple[Location, Guide]]) -> int:
+    """Store each guide as a new version; a guide that was read is never refused."""
+    for _, guide in batch:
+        await services.guide_service.put(guide)
+    return 0
 
 
-async def _import_guides(services: Services | None, path: Path, dry_run: bool
-                         ) -> tuple[int, int]:
-    read = errors = 0
-    progress = Progress(f"import {path.name}")
-    for _, item in read_guides(path):
-        progress.advance()
-        if isinstance(item, ImportProblem):
-            _report(item.location, item.message, warning=item.warning)
-            errors += 0 if item.warning else 1
-            continue
-        read += 1
-        if services is not None and not dry_run:
-            await services.guide_service.put(item)
-    progress.close()
-    return read, errors
+async def _import_file(services: Services | None, kind: str, path: Path) -> tuple[int, int]:
+    """(items read, errors) of one file or directory; services None means a dry run."""
+    if kind == "cases":
+        with CaseFileReader(path) as reader:
+            return await _import_items(
+                Progress(f"import {path.name}", reader.total), reader,
+                None if services is None else partial(_write_cases, services), CASE_BATCH)
+    # Guides are written one by one as they are read: each is its own version.
+    return await _import_items(
+        Progress(f"import {path.name}"), read_guides(path),
+        None if services is None else partial(_write_guides, services), 1)
 
 
 def run_import(settings: Settings, kind: str, path: Path, *, dry_run: bool) -> int:
@@ -87,10 +99,7 @@ def run_import(settings: Settings, kind: str, path: Path, *, dry_run: bool) -> i
         return 2
     services = None if dry_run else open_services(settings, with_search=kind == "guides")
     try:
-        if kind == "cases":
-            read, errors = import_cases(services, path, dry_run=dry_run)
-        else:
-            read, errors = asyncio.run(_import_guides(services, path, dry_run))
+        read, errors = asyncio.run(_import_file(services, kind, path))
     finally:
         if services is not None:
             asyncio.run(services.close())

@@ -48,6 +48,27 @@ class Table:
     notes: list[ImportProblem] = field(default_factory=list)
     close: Callable[[], None] = lambda: None
     headers: dict[str, str] = field(default_factory=dict)  # key -> spec header, for absent ones
+    consumed: int = 0  # data rows read so far by `data_rows`, blank and merged ones included
+
+    def data_rows(self, merge_problem: Callable[[Table, Merge], ImportProblem]
+                  ) -> Iterator[RowItem]:
+        """A problem per merged range (worded by `merge_problem`), then the rows to import.
+
+        Read failures pass through as problems. Blank rows are skipped, and so are the rows a
+        merged range covers: only its top-left cell holds a value, the others cannot be known.
+        """
+        for merge in self.merges:
+            yield merge_problem(self, merge)
+        merged_rows = [(m.min_row, m.max_row) for m in self.merges]
+        for item in self.rows:
+            if isinstance(item, ImportProblem):
+                yield item
+                continue
+            number, cells = item
+            self.consumed = number - self.header_row
+            if is_blank(cells) or any(lo <= number <= hi for lo, hi in merged_rows):
+                continue
+            yield item
 
     def location(self, row: int | None = None, key: str | None = None) -> Location:
         """Location of a row, and of a column by its key, named as the file names it."""

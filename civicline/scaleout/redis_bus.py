@@ -26,7 +26,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from civicline.core.bus import BusMessage, SubscriberOverflow
+from civicline.core.bus import (
+    BusMessage,
+    SubscriptionRegistry,
+    put_end_marker,
+    read_until_end,
+)
 from civicline.core.errors import BackendUnavailable
 
 log = logging.getLogger("civicline.scaleout")
@@ -117,18 +122,11 @@ class RedisSubscription:
         return self._iterate()
 
     async def _iterate(self) -> AsyncIterator[BusMessage]:
-        while True:
-            item = await self._queue.get()
-            if item is None:
-                if self._overflowed:
-                    raise SubscriberOverflow
-                if self._error is not None:
-                    raise BackendUnavailable(f"event bus reader failed: {self._error}") \
-                        from self._error
-                return
-            stream_id, message = item
+        async for stream_id, message in read_until_end(self._queue, lambda: self._overflowed):
             self.last_ids[message.topic] = stream_id
             yield message
+        if self._error is not None:  # the reader ended on a failure it could not retry
+            raise BackendUnavailable(f"event bus reader failed: {self._error}") from self._error
 
     async def close(self) -> None:
         """Stop the reader and end iteration."""
@@ -146,13 +144,7 @@ class RedisSubscription:
             return
         self._ended = True
         self._ready.set()  # nobody may wait for readiness that will never come
-        # The end marker must get through even when full: make room for it.
-        while True:
-            try:
-                self._queue.put_nowait(None)
-                return
-            except asyncio.QueueFull:
-                self._queue.get_nowait()
+        put_end_marker(self._queue)
 
     async def _run(self) -> None:
         client = self._bus.client
@@ -270,12 +262,13 @@ class _GapDetected(Exception):
         self.after = after
 
 
-class RedisBus:
+class RedisBus(SubscriptionRegistry[RedisSubscription]):
     """EventBus over Redis streams `{prefix}bus:{topic}`; one reader task per subscription."""
 
     def __init__(self, client: redis.Redis, prefix: str = "civicline:", *,
                  maxlen: int = 100_000, block_ms: int = 1000, backoff_initial: float = 0.2,
                  backoff_max: float = 10.0, owns_client: bool = False) -> None:
+        super().__init__()
         timeout = client.connection_pool.connection_kwargs.get("socket_timeout")
         # A blocking XREAD longer than the socket timeout would look like a dead server.
         if timeout is not None and block_ms >= timeout * 1000:
@@ -288,7 +281,6 @@ class RedisBus:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self._owns_client = owns_client
-        self._subscriptions: list[RedisSubscription] = []
 
     def stream_key(self, topic: str) -> str:
         """The Redis key of a topic's stream."""
@@ -327,23 +319,10 @@ class RedisBus:
     def subscribe(self, topics: set[str], buffer: int = 10_000,
                   after: str | Mapping[str, str] | None = None) -> RedisSubscription:
         """New messages only, or those after `after` (a stream id, or one per topic)."""
-        subscription = RedisSubscription(self, set(topics), buffer, after)
-        self._subscriptions.append(subscription)
-        return subscription
-
-    def drop(self, subscription: RedisSubscription) -> None:
-        """Forget a subscription (it closed or ended)."""
-        if subscription in self._subscriptions:
-            self._subscriptions.remove(subscription)
-
-    @property
-    def subscriber_count(self) -> int:
-        """Live subscriptions of this bus instance."""
-        return len(self._subscriptions)
+        return self._register(RedisSubscription(self, set(topics), buffer, after))
 
     async def close(self) -> None:
         """Close every subscription (and the client, when this bus owns it)."""
-        for subscription in list(self._subscriptions):
-            await subscription.close()
+        await self._close_subscriptions()
         if self._owns_client:
             await self.client.aclose()

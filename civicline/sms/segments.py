@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # GSM 03.38 basic set and the extension characters that cost two septets (ESC + char).
@@ -23,18 +24,22 @@ def is_gsm(text: str) -> bool:
     return all(ch in GSM_BASIC or ch in GSM_EXTENSION for ch in text)
 
 
+def _packed_parts(widths: Iterable[int], per_part: int) -> int:
+    """Parts of a concatenated message, filled in order; a character is never split across two."""
+    parts, used = 1, 0
+    for width in widths:
+        if used + width > per_part:
+            parts, used = parts + 1, 0
+        used += width
+    return parts
+
+
 def _gsm_parts(text: str) -> PartCount:
     units = [2 if ch in GSM_EXTENSION else 1 for ch in text]
     total = sum(units)
     if total <= 160:
         return PartCount("GSM-7", total, 1 if text else 0)
-    # 153 septets per part; an escape pair is never split across parts.
-    parts, used = 1, 0
-    for width in units:
-        if used + width > 153:
-            parts, used = parts + 1, 0
-        used += width
-    return PartCount("GSM-7", total, parts)
+    return PartCount("GSM-7", total, _packed_parts(units, 153))  # an escape pair stays whole
 
 
 def _ucs2_parts(text: str) -> PartCount:
@@ -44,13 +49,7 @@ def _ucs2_parts(text: str) -> PartCount:
     if total == len(text):  # no surrogate pairs: parts are a plain division
         return PartCount("UCS-2", total, -(-total // 67))
     units = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
-    # 67 code units per part; a surrogate pair is never split across parts.
-    parts, used = 1, 0
-    for width in units:
-        if used + width > 67:
-            parts, used = parts + 1, 0
-        used += width
-    return PartCount("UCS-2", total, parts)
+    return PartCount("UCS-2", total, _packed_parts(units, 67))  # a surrogate pair stays whole
 
 
 def twilio_parts(text: str) -> PartCount:

@@ -104,6 +104,8 @@ class Database:
             return result
 
     async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`write_sync` on the one writer thread, off the event loop; a locked or unwritable
+        database raises BackendUnavailable."""
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, self.write_sync, work)
@@ -357,26 +359,27 @@ class SqliteGuideStore:
         return [str(r[0]) for r in self.db.reader.execute(
             "SELECT id FROM guides WHERE removed=0 ORDER BY id")]
 
+    @staticmethod
+    def _put(conn: sqlite3.Connection, guide: Guide, at: datetime) -> Guide:
+        row = conn.execute("SELECT MAX(version) FROM guide_versions WHERE id=?",
+                           (guide.id,)).fetchone()
+        stored = with_version(guide, int(row[0] or 0) + 1, at)
+        body = orjson.dumps(guide_to_dict(stored))
+        conn.execute("INSERT INTO guide_versions(id, version, updated_at, body) "
+                     "VALUES (?, ?, ?, ?)", (stored.id, stored.version, at.isoformat(), body))
+        conn.execute(
+            "INSERT INTO guides(id, version, department, title, removed, updated_at, body) "
+            "VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "version=excluded.version, department=excluded.department, title=excluded.title,"
+            " removed=0, updated_at=excluded.updated_at, body=excluded.body",
+            (stored.id, stored.version, stored.department, stored.title, at.isoformat(), body))
+        return stored
+
     def put_sync(self, guide: Guide, at: datetime) -> Guide:
-        def work(conn: sqlite3.Connection) -> Guide:
-            row = conn.execute("SELECT MAX(version) FROM guide_versions WHERE id=?",
-                               (guide.id,)).fetchone()
-            stored = with_version(guide, int(row[0] or 0) + 1, at)
-            body = orjson.dumps(guide_to_dict(stored))
-            conn.execute("INSERT INTO guide_versions(id, version, updated_at, body) "
-                         "VALUES (?, ?, ?, ?)", (stored.id, stored.version, at.isoformat(), body))
-            conn.execute(
-                "INSERT INTO guides(id, version, department, title, removed, updated_at, body) "
-                "VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "version=excluded.version, department=excluded.department, title=excluded.title,"
-                " removed=0, updated_at=excluded.updated_at, body=excluded.body",
-                (stored.id, stored.version, stored.department, stored.title, at.isoformat(), body))
-            return stored
-        return self.db.write_sync(work)
+        return self.db.write_sync(lambda conn: self._put(conn, guide, at))
 
     async def put(self, guide: Guide, at: datetime) -> Guide:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.db._executor, self.put_sync, guide, at)
+        return await self.db.write(lambda conn: self._put(conn, guide, at))
 
     async def remove(self, guide_id: str, at: datetime) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
@@ -423,17 +426,19 @@ class SqliteTokenStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create_sync(self, department: str, at: datetime, label: str = "") -> str:
+    @staticmethod
+    def _create(conn: sqlite3.Connection, department: str, at: datetime, label: str) -> str:
         token = "cl_" + secrets.token_urlsafe(32)
-        self.db.write_sync(lambda c: c.execute(
+        conn.execute(
             "INSERT INTO tokens(hash, department, label, created_at) VALUES (?, ?, ?, ?)",
-            (hash_token(token), department, label, at.isoformat())))
+            (hash_token(token), department, label, at.isoformat()))
         return token
 
+    def create_sync(self, department: str, at: datetime, label: str = "") -> str:
+        return self.db.write_sync(lambda conn: self._create(conn, department, at, label))
+
     async def create(self, department: str, at: datetime, label: str = "") -> str:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.db._executor, self.create_sync, department, at,
-                                          label)
+        return await self.db.write(lambda conn: self._create(conn, department, at, label))
 
     async def department_of(self, token: str) -> str | None:
         row = self.db.reader.execute(

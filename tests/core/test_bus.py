@@ -37,3 +37,25 @@ async def test_a_slow_subscriber_overflows_alone() -> None:
     assert bus.subscriber_count == 1
     await bus.close()
     assert [m.payload["n"] async for m in fast] == list(range(10))
+
+
+async def test_closing_one_subscription_ends_only_its_stream_and_drops_it() -> None:
+    bus = InProcessBus()
+    closed, open_ = bus.subscribe({"case"}), bus.subscribe({"case"})
+    await closed.close()
+    await closed.close()  # a second close is harmless
+    assert bus.subscriber_count == 1
+    await bus.publish([BusMessage("case", "a", {"n": 1})])
+    assert [m async for m in closed] == []
+    await bus.close()
+    assert bus.subscriber_count == 0
+    assert [m.payload["n"] async for m in open_] == [1]
+
+
+async def test_a_full_subscription_still_ends_when_closed() -> None:
+    bus = InProcessBus()
+    full = bus.subscribe({"case"}, buffer=2)
+    await bus.publish([BusMessage("case", "a", {"n": i}) for i in range(3)])
+    await bus.close()
+    # The end marker takes the place of the oldest message rather than being lost.
+    assert [m.payload["n"] async for m in full] == [1, 2]

@@ -60,6 +60,10 @@ def errors_of(items: list[tuple[Location, CaseEvent | ImportProblem]]) -> list[I
     return [item for _, item in items if isinstance(item, ImportProblem) and not item.warning]
 
 
+def warnings_of(items: list[tuple[Location, CaseEvent | ImportProblem]]) -> list[ImportProblem]:
+    return [item for _, item in items if isinstance(item, ImportProblem) and item.warning]
+
+
 # --- headers ------------------------------------------------------------------------------
 
 HEADER_STYLES = {
@@ -112,7 +116,7 @@ def test_a_title_line_above_the_header_is_skipped(tmp_path: Path) -> None:
 def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", [[*CN_HEADER, "内部流水"], [*good_row(1), "x"]])
     items = read_all(path)
-    warnings = [p for _, p in items if isinstance(p, ImportProblem) and p.warning]
+    warnings = warnings_of(items)
     assert len(warnings) == 1 and "内部流水" in warnings[0].message
     assert len(events_of(items)) == 1
 
@@ -230,6 +234,13 @@ def test_blank_rows_are_skipped_and_progress_is_exposed(tmp_path: Path) -> None:
         assert seen == [(1, "E1"), (3, "E2")]
 
 
+def test_progress_reaches_the_total_through_trailing_blank_rows(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [CN_HEADER, good_row(1), [""] * 8, [""] * 8])
+    with CaseFileReader(path) as reader:
+        assert [item.event_id for _, item in reader if isinstance(item, CaseEvent)] == ["E1"]
+        assert reader.position == reader.total == 3
+
+
 # --- encodings and file formats -----------------------------------------------------------
 
 def test_a_utf8_csv_with_a_bom_is_read(tmp_path: Path) -> None:
@@ -305,7 +316,7 @@ def test_only_the_first_sheet_is_read_and_the_others_are_named(tmp_path: Path) -
     book.create_sheet("填写说明")
     book.save(path)
     items = read_all(path)
-    warnings = [p for _, p in items if isinstance(p, ImportProblem) and p.warning]
+    warnings = warnings_of(items)
     assert len(warnings) == 1 and "填写说明" in warnings[0].message
     assert len(events_of(items)) == 1
 
@@ -408,6 +419,24 @@ def test_a_guide_spreadsheet_row_is_read_with_lists_and_materials(tmp_path: Path
                                Material("照片", "电子件", 2, "近期"))
     assert guide.faqs == (Faq("收费吗", "不收费"),)
     assert guide.legal_days == 5 and guide.fee == ""  # an unstated fee is not 不收费
+
+
+def test_guide_merged_cells_are_reported_and_their_rows_skipped(tmp_path: Path) -> None:
+    rows = [GUIDE_HEADER, ["G-1", "甲", "市场局"], ["G-2", "乙", "市场局"], [],
+            ["G-3", "丙", "市场局"], ["G-4", "丁", "税务局"]]
+    items = list(read_guides(write_xlsx(tmp_path / "g.xlsx", rows, merges=["C3:C5"])))
+    [problem] = [item for _, item in items if isinstance(item, ImportProblem)]
+    assert "C3:C5" in problem.message and "未导入" in problem.message
+    assert problem.location.row == 3
+    assert [item.id for _, item in items if isinstance(item, Guide)] == ["G-1", "G-4"]
+
+
+def test_blank_guide_rows_are_skipped_silently(tmp_path: Path) -> None:
+    rows = [GUIDE_HEADER, [], ["G-1", "甲", "局"], ["", " ", ""], ["G-2", "乙", "局"]]
+    items = list(read_guides(write_csv(tmp_path / "g.csv", rows)))
+    assert [(where.row, item.id) for where, item in items if isinstance(item, Guide)] == [
+        (3, "G-1"), (5, "G-2")]
+    assert len(items) == 2
 
 
 GUIDE_ROW_PROBLEMS = {

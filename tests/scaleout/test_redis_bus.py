@@ -226,6 +226,19 @@ async def test_bus_close_ends_every_subscription(make_bus: BusFactory) -> None:
     assert bus.subscriber_count == 0
 
 
+async def test_a_reader_that_fails_for_good_ends_iteration_with_backend_unavailable(
+        make_bus: BusFactory, caplog: pytest.LogCaptureFixture) -> None:
+    bus = make_bus()
+    # A key of the wrong type is an error no reconnect cures (unlike a lost connection).
+    await bus.client.set(bus.stream_key(CASE_TOPIC), "not a stream")
+    subscription = bus.subscribe({CASE_TOPIC})
+    with caplog.at_level(logging.ERROR, "civicline.scaleout"), \
+            pytest.raises(BackendUnavailable, match="event bus reader failed"):
+        await asyncio.wait_for(anext(aiter(subscription)), GUARD_S)
+    assert "bus reader failed" in caplog.text
+    assert bus.subscriber_count == 0
+
+
 CHILD = """
 import asyncio, os, sys
 import redis.asyncio as redis
