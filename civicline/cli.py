@@ -37,11 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--phone", help="treat the asker as this verified phone")
 
     token = sub.add_parser("token", help="department API tokens")
-    token_sub = token.add_subparsers(dest="token_command", required=True)
+    token_sub = token.add_subparsers(dest="operation", required=True)
     create = token_sub.add_parser("create", help="create a token; printed on the last line")
     _common(create)
     create.add_argument("department")
     create.add_argument("--label", default="")
+    listing = token_sub.add_parser("list", help="every token by id (secrets are never shown)")
+    _common(listing)
+    revoke = token_sub.add_parser("revoke", help="revoke a token, given whole or by its id")
+    _common(revoke)
+    revoke.add_argument("token", help="the token (cl_…) or its id from `token list`")
 
     imp = sub.add_parser("import", help="import cases or guides from xlsx/docx/csv/json")
     _common(imp)

@@ -118,6 +118,20 @@ def query(settings: Settings, args: argparse.Namespace) -> int:
 def token(settings: Settings, args: argparse.Namespace) -> int:
     services = open_services(settings, with_search=False)
     try:
+        if args.operation == "list":
+            for t in services.tokens.list_sync():
+                state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
+                print(f"{t.id}  {t.department}  {t.label or '-'}  created {t.created_at}  "
+                      f"{state}")
+            return 0
+        if args.operation == "revoke":
+            revoked = services.tokens.revoke_sync(args.token, services.clock())
+            if not revoked:
+                print("no such active token (give the whole token or a unique id from "
+                      "`civicline token list`)", file=sys.stderr)
+                return 1
+            print(f"revoked {revoked[0].id} ({revoked[0].department})", file=sys.stderr)
+            return 0
         department = args.department.strip()
         if not department:
             print("部门名称不能为空", file=sys.stderr)

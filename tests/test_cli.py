@@ -93,3 +93,28 @@ def test_links_follow_the_port_when_no_public_url_is_configured(tmp_path: Path) 
     config.write_text('[server]\npublic_url = "https://hall.example.cn"\n', encoding="utf-8")
     args = build_parser().parse_args(["serve", "--port", "9123", "--config", str(config)])
     assert settings_from(args).server.public_url == "https://hall.example.cn"
+
+
+def test_a_revoked_token_no_longer_opens_ingest_and_is_listed_as_revoked(
+        tmp_path: Path) -> None:
+    first = civicline("token", "create", "市场监督管理局", "--label", "窗口系统", data_dir=tmp_path)
+    second = civicline("token", "create", "公安局", data_dir=tmp_path)
+    token = first.stdout.strip().splitlines()[-1]
+    other = second.stdout.strip().splitlines()[-1]
+    listing = civicline("token", "list", data_dir=tmp_path)
+    assert listing.returncode == 0 and "窗口系统" in listing.stdout
+    assert token not in listing.stdout and other not in listing.stdout  # ids, never secrets
+    assert civicline("token", "revoke", token, data_dir=tmp_path).returncode == 0
+    assert civicline("token", "revoke", token, data_dir=tmp_path).returncode == 1  # once
+    other_id = next(line.split()[0] for line in
+                    civicline("token", "list", data_dir=tmp_path).stdout.splitlines()
+                    if "公安局" in line)
+    assert civicline("token", "revoke", other_id, data_dir=tmp_path).returncode == 0
+    assert civicline("token", "revoke", "zz", data_dir=tmp_path).returncode == 1
+    services = open_services(make_settings(tmp_path), with_search=False)
+    try:
+        assert asyncio.run(services.tokens.department_of(token)) is None
+        assert asyncio.run(services.tokens.department_of(other)) is None
+        assert all(t.revoked_at for t in services.tokens.list_sync())
+    finally:
+        asyncio.run(services.close())

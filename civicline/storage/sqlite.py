@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -422,6 +423,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+TOKEN_ID_CHARS = 12  # a token's id: the start of its hash (never the token itself)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: str
+    department: str
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+
 class SqliteTokenStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -445,6 +458,32 @@ class SqliteTokenStore:
             "SELECT department FROM tokens WHERE hash=? AND revoked_at IS NULL",
             (hash_token(token),)).fetchone()
         return None if row is None else str(row[0])
+
+    def list_sync(self) -> list[TokenInfo]:
+        """Every token, newest first, by the id operators name it with (no secret)."""
+        return [TokenInfo(str(h)[:TOKEN_ID_CHARS], str(d), str(label), str(created),
+                          None if revoked is None else str(revoked))
+                for h, d, label, created, revoked in self.db.reader.execute(
+                    "SELECT hash, department, label, created_at, revoked_at FROM tokens "
+                    "ORDER BY created_at DESC")]
+
+    def revoke_sync(self, token_or_id: str, at: datetime) -> list[TokenInfo]:
+        """Revoke the token given whole, or by its id (a unique hash prefix from `list`);
+        returns what was revoked (nothing when unknown, ambiguous or already revoked)."""
+        value = token_or_id.strip()
+        if value.startswith("cl_"):
+            matches = [t for t in self.list_sync() if hash_token(value).startswith(t.id)]
+        elif len(value) >= 6 and all(c in "0123456789abcdef" for c in value):
+            matches = [t for t in self.list_sync() if t.id.startswith(value[:TOKEN_ID_CHARS])]
+        else:
+            matches = []
+        if len(matches) != 1 or matches[0].revoked_at is not None:
+            return []
+        prefix = matches[0].id
+        self.db.write_sync(lambda conn: conn.execute(
+            "UPDATE tokens SET revoked_at=? WHERE substr(hash, 1, ?)=? AND revoked_at IS NULL",
+            (at.isoformat(), TOKEN_ID_CHARS, prefix)))
+        return matches
 
 
 class SqliteAuditLog:
