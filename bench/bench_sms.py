@@ -26,14 +26,17 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 import civicline.sms.config  # noqa: F401 -- registers the [sms] section before settings load
 from bench.harness import BENCH_ENV, ensure_wrk, free_port, server
 from bench.sms_inbound_server import CASE_NO
-from civicline.notify.notifier import build_message
-from civicline.notify.wiring import open_notify
+from civicline.notify_wiring import open_notify
 from civicline.services import open_services
 from civicline.settings import load_settings
-from civicline.sms.config import sms_settings
-from civicline.sms.providers import build_providers
 from tests.factories import make_event
-from tests.fakes.sms_provider import AUTH_TOKEN, PUBLIC_URL, FakeSmsProvider, sms_overrides
+from tests.fakes.sms_provider import (
+    AUTH_TOKEN,
+    PUBLIC_URL,
+    FakeSmsProvider,
+    sms_message,
+    sms_overrides,
+)
 
 ROUNDS = 3
 SIGNED_URL = PUBLIC_URL + "/sms/twilio"
@@ -120,8 +123,8 @@ async def bench_outbox(tmp: Path, fake: FakeSmsProvider, messages: int) -> None:
     settings = _settings(tmp / "outbox", fake.url, providers=["gateway"],
                          gateway_parts_per_second=1e6, send_concurrency=64)
     services = open_services(settings, with_search=False)
-    notify = open_notify(services, build_providers(settings, sms_settings(settings)))
-    batch = [build_message("reply", f"1390000{i:04d}", f"bench-{i}", {"content": f"第{i}条"})
+    notify = open_notify(services)
+    batch = [sms_message("reply", f"1390000{i:04d}", f"bench-{i}", {"content": f"第{i}条"})
              for i in range(messages)]
     await notify.outbox.enqueue(batch, 0.0)
     before = len(fake.received)
@@ -140,7 +143,7 @@ async def bench_latency(tmp: Path, fake: FakeSmsProvider, events: int) -> None:
                          gateway_parts_per_second=1e6, notify_rules=["undertaken:applicant"],
                          quiet_start="00:00", quiet_end="00:00")
     services = open_services(settings, with_search=False)
-    notify = open_notify(services, build_providers(settings, sms_settings(settings)))
+    notify = open_notify(services)
     now = services.clock()
     # One applicant each: the per-number daily cap would otherwise hold the 51st message.
     await services.ingest.ingest([make_event(f"B{i:06d}", at=now, applicant={
