@@ -20,7 +20,7 @@ class ContactPoint:
 
     @property
     def masked(self) -> str:
-        """For logs and operators: phone numbers masked, other addresses as they are."""
+        """For logs and operators: the address masked as a phone is (chat ids too)."""
         return f"{self.channel}:{mask_phone(self.address)}"
 
     @classmethod

@@ -39,11 +39,12 @@ class Notify:
 
     def __init__(self, outbox: OutboxStore, notifier: Notifier, dispatcher: Dispatcher,
                  composer: Composer, clock: Clock, sweep_policy: SweepPolicy, *,
-                 housekeeping: Sequence[Housekeeping] = ()) -> None:
+                 housekeeping: Sequence[Housekeeping] = (),
+                 background: Background | None = None) -> None:
         self.outbox, self.notifier, self.dispatcher = outbox, notifier, dispatcher
         self.composer, self.clock, self.sweep_policy = composer, clock, sweep_policy
         self.housekeeping = list(housekeeping)  # channels' own pruning, run with each sweep
-        self.background = Background()
+        self.background = background or Background()
         self._lanes: list[asyncio.Task[None]] = []
 
     @property
