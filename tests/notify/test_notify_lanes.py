@@ -32,7 +32,7 @@ GUARD_SECONDS = 10.0  # only guards against a hang; every wait below is for an e
 
 
 def _notify(services: Services, senders: Sequence[ChannelSender],
-            sweep: SweepPolicy = SweepPolicy(), background: Background | None = None
+            sweep: SweepPolicy | None = None, background: Background | None = None
             ) -> Notify:
     outbox = SqliteOutbox(services.db)
     composer = Composer({s.channel: s.render for s in senders})
@@ -40,7 +40,7 @@ def _notify(services: Services, senders: Sequence[ChannelSender],
     notifier = Notifier(services.cases, outbox, {}, services.bus, composer, services.calendar,
                         services.settings.deadlines.policy, services.clock,
                         NotifierPolicy({}, 0.05))
-    return Notify(outbox, notifier, dispatcher, composer, services.clock, sweep,
+    return Notify(outbox, notifier, dispatcher, composer, services.clock, sweep or SweepPolicy(),
                   background=background)
 
 
