@@ -188,3 +188,11 @@ def outbox(settings: Settings, args: argparse.Namespace) -> int:
     if args.outbox_command == "list":
         return outbox_list(settings, args.state, args.limit)
     return (outbox_show if args.outbox_command == "show" else outbox_retry)(settings, args.id)
+
+
+def staff(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.staff_cli import staff_import, staff_list
+
+    if args.staff_command == "import":
+        return staff_import(settings, Path(args.path), dry_run=args.dry_run)
+    return staff_list(settings, args.department, args.role)
