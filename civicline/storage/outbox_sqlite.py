@@ -31,6 +31,13 @@ _COLUMNS = ("id, dedupe_key, channel, address, template, version, variables, bod
             "created_at, updated_at, sent_at, last_error, claim")
 
 
+# A lane's due messages (one priority at a time) and a daily-cap count: both every send.
+DUE = ("SELECT id FROM outbox WHERE channel=? AND state='queued' AND priority IN ({marks}) "
+       "AND next_attempt_at <= ? ORDER BY priority, next_attempt_at, id LIMIT ?")
+SENT_TODAY = ("SELECT COUNT(*) FROM outbox WHERE channel=? AND address=? AND template=? AND "
+              "sent_day=?")
+
+
 def _message(row: Sequence[Any]) -> OutboxMessage:
     return OutboxMessage(
         id=int(row[0]), dedupe_key=row[1], to=ContactPoint(row[2], row[3]), template=row[4],
@@ -78,9 +85,8 @@ class SqliteOutbox:
         def work(conn: sqlite3.Connection) -> list[OutboxMessage]:
             rows = conn.execute(
                 f"UPDATE outbox SET state='sending', claim=?, claimed_at=?, updated_at=? "  # noqa: S608 -- placeholders only
-                f"WHERE id IN (SELECT id FROM outbox WHERE channel=? AND state='queued' AND "
-                f"priority IN ({marks}) AND next_attempt_at <= ? ORDER BY priority, "
-                f"next_attempt_at, id LIMIT ?) AND state='queued' RETURNING {_COLUMNS}",
+                f"WHERE id IN ({DUE.format(marks=marks)}) AND state='queued' "
+                f"RETURNING {_COLUMNS}",
                 (claim, now, now, channel, *priorities, now, limit)).fetchall()
             return sorted((_message(r) for r in rows), key=lambda m: (m.priority, m.id))
         return await self.db.write(work)
@@ -197,9 +203,8 @@ class SqliteOutbox:
             "SELECT state, COUNT(*) FROM outbox GROUP BY state")}
 
     def sent_today(self, channel: str, address: str, template: str, day: str) -> int:
-        return int(self.db.reader.execute(
-            "SELECT COUNT(*) FROM outbox WHERE channel=? AND address=? AND template=? AND "
-            "sent_day=?", (channel, address, template, day)).fetchone()[0])
+        return int(self.db.reader.execute(SENT_TODAY, (channel, address, template, day)
+                                          ).fetchone()[0])
 
     async def retry(self, message_id: int, now: float) -> bool:
         """Operator retry: a failed, undeliverable or unknown message goes back to queued."""
