@@ -89,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true",
                          help="replace an existing database (its data is lost)")
 
+    staff = sub.add_parser("staff", help="the staff directory (who is alerted, and how)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_import = staff_sub.add_parser("import", help="import staff from csv/xlsx/json")
+    _common(staff_import)
+    staff_import.add_argument("path", type=Path)
+    staff_import.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    staff_list = staff_sub.add_parser("list", help="list staff (phones masked)")
+    _common(staff_list)
+    staff_list.add_argument("--department")
+    staff_list.add_argument("--role")
+
     search = sub.add_parser("search", help="the guide search index")
     search_sub = search.add_subparsers(dest="search_command", required=True)
     rebuild = search_sub.add_parser("rebuild", help="rebuild the index from the store")
@@ -143,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup": commands.backup,
         "restore": commands.restore,
         "outbox": commands.outbox,
+        "staff": commands.staff,
     }[args.command]
     try:
         return handler(settings, args)

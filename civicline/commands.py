@@ -244,3 +244,11 @@ def _pages(bar: Progress) -> Callable[[int, int], None]:
         bar.total = total
         bar.advance(copied - bar.done)
     return advance
+
+
+def staff(settings: Settings, args: argparse.Namespace) -> int:
+    from civicline.staff_cli import staff_import, staff_list
+
+    if args.staff_command == "import":
+        return staff_import(settings, Path(args.path), dry_run=args.dry_run)
+    return staff_list(settings, args.department, args.role)

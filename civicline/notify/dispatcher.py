@@ -1,8 +1,9 @@
-"""The dispatcher: claims due messages from the outbox and hands them to providers.
+"""The dispatcher: claims due messages from the outbox and hands them to their channel.
 
-Two lanes (replies and urgent alerts; everything else) so a citizen's reply never waits
-behind a bulk reminder run. Each message is claimed by a conditional state change before it
-is sent, and its result is written under that claim only.
+One lane per channel, so a slow or hanging channel never holds another's queue; within a
+channel two priority lanes (replies and urgent alerts; everything else), so a citizen's
+reply never waits behind a bulk reminder run. Each message is claimed by a conditional
+state change before it is sent, and its result is written under that claim only.
 """
 
 from __future__ import annotations
@@ -14,59 +15,51 @@ import random
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from civicline.core.masking import mask_phone
 from civicline.core.ports import Clock
-from civicline.notify.model import OutboxMessage, Outcome, OutcomeKind
-from civicline.notify.policy import (
-    SHANGHAI,
-    PartBudget,
-    ProviderHealth,
-    backoff_seconds,
-    parse_hhmm,
-    quiet_until,
+from civicline.notify.model import (
+    PRIORITIES,
+    OutboxMessage,
+    Outcome,
+    OutcomeKind,
+    Purpose,
 )
-from civicline.notify.ports import ErrorKind, Provider, SendError, SendRequest
-from civicline.sms.config import SmsSettings
-from civicline.sms.segments import count_parts
-from civicline.sms.templates import TEMPLATES, Purpose
-from civicline.storage.outbox_sqlite import SqliteOutbox
-from civicline.storage.sms_state_sqlite import SqliteSmsState
+from civicline.notify.policy import SHANGHAI, backoff_seconds
+from civicline.notify.ports import (
+    ChannelSender,
+    ChannelState,
+    ErrorKind,
+    OutboxStore,
+    Route,
+    SendError,
+)
+from civicline.notify.templates import OPT_OUT_CONFIRMATIONS
 
 log = logging.getLogger("civicline.notify.dispatch")
 QUIET_PURPOSES = frozenset({Purpose.REMINDER.value, Purpose.STAFF.value})
-OPT_OUT_EXEMPT = frozenset({"stop_confirm", "start_confirm"})  # the one confirmation
-LANES: tuple[tuple[int, ...], ...] = ((0,), (1,))
+LANES: tuple[tuple[int, ...], ...] = tuple((p,) for p in PRIORITIES)
+Duty = Callable[[], Awaitable[None]]
 
 
 class Dispatcher:
-    """Sends what the outbox holds; run() until cancelled."""
+    """Sends what the outbox holds, one lane per channel and priority."""
 
-    def __init__(self, outbox: SqliteOutbox, state: SqliteSmsState,
-                 providers: Sequence[Provider], sms: SmsSettings, clock: Clock, *,
+    def __init__(self, outbox: OutboxStore, senders: Sequence[ChannelSender],
+                 states: Mapping[str, ChannelState], clock: Clock, *,
                  monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  rng: random.Random | None = None) -> None:
         self.outbox = outbox
-        self.state = state
-        self.providers = list(providers)
-        self.sms = sms
+        self.senders = {s.channel: s for s in senders}
+        self.states = dict(states)
         self.clock = clock
         self.monotonic = monotonic
+        self.sleep = sleep  # pacing to a rate budget (tests pass one that moves a clock)
         self.rng = rng or random.Random()  # noqa: S311 -- jitter, not secrets
-        self.wake = asyncio.Event()
-        self.quiet_start, self.quiet_end = parse_hhmm(sms.quiet_start), parse_hhmm(sms.quiet_end)
-        self.health = {p.name: ProviderHealth(sms.failover_window_seconds,
-                                              sms.failover_error_rate, sms.failover_min_attempts,
-                                              sms.failover_cooldown_seconds)
-                       for p in self.providers}
-        rates = {"twilio": sms.twilio_parts_per_second, "gateway": sms.gateway_parts_per_second,
-                 "console": sms.console_parts_per_second}
-        self.budgets = {p.name: PartBudget(rates.get(p.name, 10.0),
-                                           max(rates.get(p.name, 10.0), 10.0))
-                        for p in self.providers}
-        self._lane_wakes = [asyncio.Event() for _ in LANES]
+        self._wakes = {(channel, lane): asyncio.Event()
+                       for channel in self.senders for lane in range(len(LANES))}
         self.attempts_started = 0  # for benchmarks and tests
         self.first_attempt_at: dict[int, float] = {}
         self.record_first_attempts = False
@@ -77,94 +70,111 @@ class Dispatcher:
         self.stopping = True
         self.notify()
 
-    def notify(self) -> None:
+    def notify(self, channel: str | None = None) -> None:
         """Something was queued: wake the lanes now rather than at the next poll."""
-        for event in self._lane_wakes:
-            event.set()
+        for (lane_channel, _), event in self._wakes.items():
+            if channel is None or channel == lane_channel:
+                event.set()
 
-    async def run(self) -> None:
-        if not self.providers:
-            raise ValueError("[sms] providers: the dispatcher needs at least one provider")
-        await asyncio.gather(*(self._lane(i, prio) for i, prio in enumerate(LANES)))
+    def lanes(self) -> list[tuple[str, Duty]]:
+        """(name, duty) of every lane, for the owner to run supervised."""
+        return [(f"notify.dispatch.{channel}.p{lane}",
+                 self._lane_duty(channel, lane))
+                for channel in self.senders for lane in range(len(LANES))]
 
-    async def _lane(self, index: int, priorities: tuple[int, ...]) -> None:
-        wake = self._lane_wakes[index]
+    def _lane_duty(self, channel: str, lane: int) -> Duty:
+        async def duty() -> None:
+            await self._lane(channel, lane)
+        return duty
+
+    async def _lane(self, channel: str, lane: int) -> None:
+        sender, wake = self.senders[channel], self._wakes[(channel, lane)]
         while not self.stopping:
             wake.clear()
-            done = await self.run_once(priorities)
+            done = await self._run_channel(sender, LANES[lane])
             if done == 0 and not self.stopping:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), self.sms.poll_seconds)
+                    await asyncio.wait_for(wake.wait(), sender.policy.poll_seconds)
 
-    async def run_once(self, priorities: tuple[int, ...] = (0, 1)) -> int:
-        """Claim one batch and send it; returns how many messages were claimed."""
+    async def run_once(self, priorities: tuple[int, ...] = PRIORITIES,
+                       channel: str | None = None) -> int:
+        """One batch per channel (or `channel`'s); returns how many messages were claimed."""
+        senders = [self.senders[channel]] if channel else list(self.senders.values())
+        return sum([await self._run_channel(s, priorities) for s in senders])
+
+    async def _run_channel(self, sender: ChannelSender, priorities: tuple[int, ...]) -> int:
         claim = secrets.token_hex(8)
-        batch = await self.outbox.claim(priorities, self.clock().timestamp(),
-                                        self.sms.send_concurrency, claim)
+        batch = await self.outbox.claim(sender.channel, priorities, self.clock().timestamp(),
+                                        sender.policy.concurrency, claim)
         if not batch:
             return 0
         counted: Counter[tuple[str, str]] = Counter()  # this batch's sends, for the daily cap
-        outcomes = await asyncio.gather(*(self._handle(m, counted) for m in batch))
+        outcomes = await asyncio.gather(*(self._handle(sender, m, counted) for m in batch))
         await self.outbox.finish(outcomes, self.clock().timestamp())
         return len(batch)
 
     # -- one message -------------------------------------------------------------------------
 
-    async def _handle(self, message: OutboxMessage, counted: Counter[tuple[str, str]]
-                      ) -> Outcome:
+    async def _handle(self, sender: ChannelSender, message: OutboxMessage,
+                      counted: Counter[tuple[str, str]]) -> Outcome:
         now = self.clock()
-        held = self._held(message, now, counted)
+        held = self._held(sender, message, now, counted)
         if held is not None:
             return held
-        provider = self._choose(self.monotonic())
-        parts = count_parts(message.body, provider.counting, self.sms.signature).parts
-        budget = self.budgets[provider.name]
-        wait = budget.wait_for(parts, self.monotonic())
-        while wait > 0:  # pacing to the provider's rate in parts, not waiting for a state
-            await asyncio.sleep(wait)
-            wait = budget.wait_for(parts, self.monotonic())
-        template = TEMPLATES.get(message.template)
-        request = SendRequest(message.id, message.recipient, message.body,
-                              template.gateway_code if template else message.template,
-                              message.variables)
+        route = sender.route(message, self.monotonic())
+        wait = route.budget.reserve(route.cost, self.monotonic())
+        if wait > 0:  # pacing to the provider's rate in its cost unit, not waiting for a state
+            await self.sleep(wait)
         self.attempts_started += 1
         if self.record_first_attempts:
             self.first_attempt_at.setdefault(message.id, time.perf_counter())
         try:
-            provider_id = await asyncio.wait_for(provider.send(request),
-                                                 self.sms.send_timeout_seconds)
+            provider_id = await asyncio.wait_for(sender.send(message, route),
+                                                 sender.policy.timeout_seconds)
         except TimeoutError:
-            return self._failed(message, provider, SendError(ErrorKind.TIMEOUT, "timed out"))
+            return self._failed(sender, message, route, SendError(ErrorKind.TIMEOUT,
+                                                                  "timed out"))
         except SendError as exc:
-            return await self._failed_async(message, provider, exc)
-        self.health[provider.name].record(True, self.monotonic())
-        log.info("sms_sent", extra={"message_id": message.id, "to": mask_phone(message.recipient),
-                                    "provider": provider.name, "parts": parts})
-        return Outcome(message.id, message.claim, OutcomeKind.SENT, provider=provider.name,
-                       provider_id=provider_id, parts=parts,
+            if exc.kind is ErrorKind.OPTED_OUT:
+                await self._opt_out(message, f"provider:{route.provider}:{exc.code}")
+            return self._failed(sender, message, route, exc)
+        sender.settle(route, True, self.monotonic())
+        log.info("notify_sent", extra={"message_id": message.id, "to": message.to.masked,
+                                       "provider": route.provider, "cost": route.cost})
+        return Outcome(message.id, message.claim, OutcomeKind.SENT, provider=route.provider,
+                       provider_id=provider_id, cost=route.cost,
                        sent_day=now.astimezone(SHANGHAI).date().isoformat())
 
-    def _held(self, message: OutboxMessage, now: datetime,
+    async def _opt_out(self, message: OutboxMessage, source: str) -> None:
+        state = self.states.get(message.to.channel)
+        if state is not None:
+            await state.opt_out(message.to.address, source, self.clock().timestamp())
+
+    def _held(self, sender: ChannelSender, message: OutboxMessage, now: datetime,
               counted: Counter[tuple[str, str]]) -> Outcome | None:
         """Not attempted now: opted out, quiet hours or the daily cap."""
-        if message.template not in OPT_OUT_EXEMPT and self.state.is_opted_out(
-                message.recipient):
+        state = self.states.get(message.to.channel)
+        if message.template not in OPT_OUT_CONFIRMATIONS and state is not None and \
+                state.is_opted_out(message.to.address):
             return Outcome(message.id, message.claim, OutcomeKind.PERMANENT,
                            error="opted out", attempted=False)
-        if message.purpose in QUIET_PURPOSES:
-            until = quiet_until(now, self.quiet_start, self.quiet_end)
+        policy = sender.policy
+        if message.purpose in QUIET_PURPOSES and policy.quiet is not None:
+            until = policy.quiet.until(now)
             if until is not None:
                 return Outcome(message.id, message.claim, OutcomeKind.DEFER,
                                next_attempt_at=until.timestamp(), error="quiet hours",
                                attempted=False)
+        if policy.daily_cap_per_template is None:
+            return None
         day = now.astimezone(SHANGHAI).date()
-        key = (message.recipient, message.template)
-        if self.outbox.sent_today(*key, day.isoformat()) + counted[key] >= \
-                self.sms.daily_cap_per_template:
+        key = (message.to.address, message.template)
+        if self.outbox.sent_today(message.to.channel, *key, day.isoformat()) + counted[key] \
+                >= policy.daily_cap_per_template:
             if message.purpose == Purpose.REPLY.value:
                 return Outcome(message.id, message.claim, OutcomeKind.PERMANENT,
                                error="daily cap", attempted=False)
-            tomorrow = datetime.combine(day + timedelta(days=1), self.quiet_end,
+            tomorrow = datetime.combine(day + timedelta(days=1), policy.cap_resets_at,
                                         tzinfo=SHANGHAI)
             return Outcome(message.id, message.claim, OutcomeKind.DEFER,
                            next_attempt_at=tomorrow.timestamp(), error="daily cap",
@@ -172,33 +182,30 @@ class Dispatcher:
         counted[key] += 1
         return None
 
-    def _choose(self, now: float) -> Provider:
-        for provider in self.providers:
-            if self.health[provider.name].available(now):
-                return provider
-        return min(self.providers, key=lambda p: self.health[p.name].down_until)
-
-    async def _failed_async(self, message: OutboxMessage, provider: Provider, exc: SendError
-                            ) -> Outcome:
-        if exc.kind is ErrorKind.OPTED_OUT:
-            await self.state.opt_out(message.recipient, f"provider:{provider.name}:{exc.code}",
-                                      self.clock().timestamp())
-        return self._failed(message, provider, exc)
-
-    def _failed(self, message: OutboxMessage, provider: Provider, exc: SendError) -> Outcome:
-        self.health[provider.name].record(not exc.retryable, self.monotonic())
-        log.warning("sms_send_failed", extra={"message_id": message.id, "provider": provider.name,
-                                              "to": mask_phone(message.recipient),
-                                              "error": str(exc)})
+    def _failed(self, sender: ChannelSender, message: OutboxMessage, route: Route,
+                exc: SendError) -> Outcome:
+        sender.settle(route, not exc.retryable, self.monotonic())
+        log.warning("notify_send_failed", extra={"message_id": message.id,
+                                                 "provider": route.provider,
+                                                 "to": message.to.masked, "error": str(exc)})
         if not exc.retryable:
             return Outcome(message.id, message.claim, OutcomeKind.PERMANENT,
-                           provider=provider.name, error=str(exc))
+                           provider=route.provider, error=str(exc))
         now = self.clock().timestamp()
-        delay = backoff_seconds(message.attempts + 1, self.sms.retry_base_seconds,
-                                3600.0, self.rng)
-        if now + delay > message.created_at + self.sms.retry_max_hours * 3600:
+        retry_at = self.retry_at(sender, message, now)
+        if retry_at is None:
             return Outcome(message.id, message.claim, OutcomeKind.GAVE_UP,
-                           provider=provider.name, error=str(exc))
+                           provider=route.provider, error=str(exc))
         kind = OutcomeKind.UNKNOWN if exc.kind is ErrorKind.TIMEOUT else OutcomeKind.RETRY
-        return Outcome(message.id, message.claim, kind, provider=provider.name,
-                       next_attempt_at=now + delay, error=str(exc))
+        return Outcome(message.id, message.claim, kind, provider=route.provider,
+                       next_attempt_at=retry_at, error=str(exc))
+
+    def retry_at(self, sender: ChannelSender, message: OutboxMessage, now: float
+                 ) -> float | None:
+        """When to try again after a transient failure; None once past the retry window."""
+        policy = sender.policy
+        delay = backoff_seconds(message.attempts + 1, policy.retry_base_seconds,
+                                policy.retry_cap_seconds, self.rng)
+        if now + delay > message.created_at + policy.retry_max_hours * 3600:
+            return None
+        return now + delay

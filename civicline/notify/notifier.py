@@ -1,8 +1,8 @@
 """The notifier: turns case events into outbox messages, from the durable event feed.
 
 It reads `CaseStore.events_after(cursor)` from its own saved cursor (the bus only wakes it),
-so no stage change is missed across a crash; the dedupe key (event + recipient + template)
-makes re-reading after a crash queue nothing twice.
+so no stage change is missed across a crash; the dedupe key (event + contact point +
+template) makes re-reading after a crash queue nothing twice.
 """
 
 from __future__ import annotations
@@ -10,24 +10,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from civicline.core.bus import CASE_TOPIC, EventBus
 from civicline.core.deadlines import compute_deadline
 from civicline.core.errors import BackendUnavailable
-from civicline.core.masking import mask_phone
 from civicline.core.models import Case
 from civicline.core.policy import DeadlinePolicy
-from civicline.core.ports import Clock, StoredEvent
+from civicline.core.ports import CaseStore, Clock, StoredEvent
 from civicline.core.stages import DeadlineState, Stage
 from civicline.core.workdays import WorkCalendar
-from civicline.notify.model import NewMessage
-from civicline.sms.config import SmsSettings
-from civicline.sms.templates import PRIORITY, TemplateError, get_template
-from civicline.storage.outbox_sqlite import SqliteOutbox
-from civicline.storage.sms_state_sqlite import SqliteSmsState
-from civicline.storage.sqlite import SqliteCaseStore
+from civicline.notify.model import ContactPoint, NewMessage, Purpose
+from civicline.notify.ports import ChannelState, OutboxStore, RenderError
+from civicline.notify.recipients import (
+    DEFAULT_FALLBACK,
+    PHONE_CHANNELS,
+    Applicant,
+    FallbackPolicy,
+    StaffMember,
+    people,
+    plan,
+)
+from civicline.notify.templates import Composer, purpose_of
 
 log = logging.getLogger("civicline.notify")
 CURSOR = "case_events"
@@ -39,38 +45,55 @@ STAGE_TEMPLATES = {
 MAX_EVENT_AGE = timedelta(hours=72)  # older events (imports of history) notify nobody
 
 
+class _NoStaff:
+    def members(self, department: str | None = None, role: str | None = None
+                ) -> list[StaffMember]:
+        return []
+
+
+NO_STAFF = _NoStaff()  # an applicant resolves without the staff directory
+
+
 def parse_rules(rules: tuple[str, ...]) -> dict[Stage, frozenset[str]]:
     """"stage:recipient" entries → recipients by stage; errors name the bad entry."""
     found: dict[Stage, set[str]] = {}
     for rule in rules:
         stage, _, who = rule.partition(":")
         if who not in ("applicant", "handler", "subscribers"):
-            raise ValueError(f"[sms] notify_rules: bad recipient in {rule!r}")
-        found.setdefault(Stage(stage), set()).add(who)
+            raise ValueError(f"notify_rules: bad recipient in {rule!r}")
+        try:
+            found.setdefault(Stage(stage), set()).add(who)
+        except ValueError:
+            raise ValueError(f"notify_rules: unknown stage in {rule!r}") from None
     return {stage: frozenset(who) for stage, who in found.items()}
 
 
-def build_message(template_code: str, recipient: str, dedupe: str, variables: dict[str, str]
-                  ) -> NewMessage:
-    """A message for the outbox; a missing variable raises TemplateError here, not at send."""
-    template = get_template(template_code)
-    return NewMessage(dedupe_key=f"{dedupe}|{recipient}|{template.code}", recipient=recipient,
-                      template=template.code, version=template.version, variables=variables,
-                      body=template.render(variables), purpose=template.purpose.value,
-                      priority=PRIORITY[template.purpose])
+@dataclass(frozen=True, slots=True)
+class NotifierPolicy:
+    """Who hears what, and how often the feed is polled when the bus is quiet."""
+
+    rules: Mapping[Stage, frozenset[str]]
+    poll_seconds: float = 1.0
+
+
+def first_point(phone: str, policy: FallbackPolicy) -> ContactPoint | None:
+    """Where a phone number from a case record is tried first under `policy`."""
+    steps = plan([ContactPoint(c, phone) for c in PHONE_CHANNELS], policy) if phone else []
+    return steps[0].point if steps else None
 
 
 class Notifier:
-    def __init__(self, cases: SqliteCaseStore, outbox: SqliteOutbox, state: SqliteSmsState,
-                 bus: EventBus,
-                 sms: SmsSettings, calendar: WorkCalendar, deadlines: DeadlinePolicy,
-                 clock: Clock, on_queued: Callable[[], None] = lambda: None) -> None:
-        self.cases, self.outbox, self.state, self.bus = cases, outbox, state, bus
-        self.rules = parse_rules(sms.notify_rules)
+    def __init__(self, cases: CaseStore, outbox: OutboxStore,
+                 states: Mapping[str, ChannelState], bus: EventBus, composer: Composer,
+                 calendar: WorkCalendar, deadlines: DeadlinePolicy, clock: Clock,
+                 policy: NotifierPolicy, on_queued: Callable[[], None] = lambda: None) -> None:
+        self.cases, self.outbox, self.states, self.bus = cases, outbox, dict(states), bus
+        self.composer = composer
+        self.rules = policy.rules
+        self.fallback = dict(DEFAULT_FALLBACK)
         self.calendar, self.deadlines, self.clock = calendar, deadlines, clock
         self.on_queued = on_queued
-        self.poll_seconds = sms.poll_seconds
-
+        self.poll_seconds = policy.poll_seconds
     async def start_cursor(self) -> None:
         """On the very first run start at the end of the feed: history notifies nobody."""
         if self.outbox.cursor(CURSOR) == 0:
@@ -128,23 +151,38 @@ class Notifier:
         if case is None:
             return []
         variables = self._variables(case, event.stage)
-        found: list[NewMessage] = []
-        recipients: list[tuple[str, str]] = []
+        recipients: list[tuple[ContactPoint, str]] = []
         citizen_template = STAGE_TEMPLATES.get(event.stage, "case_stage")
-        if "applicant" in who and case.applicant.phone:
-            recipients.append((case.applicant.phone, citizen_template))
+        citizen_policy = self.fallback[purpose_of(citizen_template)]
+        applicant = self._applicant_point(case, citizen_policy)
+        if "applicant" in who and applicant is not None:
+            recipients.append((applicant, citizen_template))
         if "subscribers" in who:
-            recipients.extend((p, citizen_template) for p in self.state.subscribers(
-                stored.case_key) if p != case.applicant.phone)
+            recipients.extend((point, citizen_template) for point in self._subscribers(
+                stored.case_key) if point != applicant)
         handler = event.handler or case.handlers.get(event.stage.value)
-        if "handler" in who and handler is not None and handler.phone:
-            recipients.append((handler.phone, "staff_assigned"))
-        for phone, template in recipients:
+        staff = first_point(handler.phone, self.fallback[Purpose.STAFF]) if handler else None
+        if "handler" in who and staff is not None:
+            recipients.append((staff, "staff_assigned"))
+        return self._compose(recipients, event.event_id, variables)
+
+    def _applicant_point(self, case: Case, policy: FallbackPolicy) -> ContactPoint | None:
+        applicant = people(Applicant(case), NO_STAFF)
+        steps = plan(applicant[0].points, policy) if applicant else []
+        return steps[0].point if steps else None
+
+    def _subscribers(self, case_key: str) -> list[ContactPoint]:
+        return [ContactPoint(channel, address) for channel, state in self.states.items()
+                for address in state.subscribers(case_key)]
+
+    def _compose(self, recipients: list[tuple[ContactPoint, str]], dedupe: str,
+                 variables: dict[str, str]) -> list[NewMessage]:
+        found: list[NewMessage] = []
+        for point, template in recipients:
             try:
-                found.append(build_message(template, phone, event.event_id, variables))
-            except TemplateError as exc:
-                log.error("notify_template_error", extra={"event": event.event_id,
-                                                          "to": mask_phone(phone),
+                found.append(self.composer.message(point, template, variables, dedupe))
+            except RenderError as exc:
+                log.error("notify_template_error", extra={"event": dedupe, "to": point.masked,
                                                           "error": str(exc)})
         return found
 
@@ -180,15 +218,19 @@ class Notifier:
                 continue
             handler = case.handlers.get(case.stage.value) or next(iter(case.handlers.values()),
                                                                   None)
-            if handler is None or not handler.phone:
+            due_soon = info.state is DeadlineState.DUE_SOON
+            template = "staff_due_soon" if due_soon else "staff_overdue"
+            point = first_point(handler.phone, self.fallback[purpose_of(template)]) \
+                if handler else None
+            if point is None:
                 continue
             variables = self._variables(case, case.stage)
             days = info.working_days_left or 0
-            if info.state is DeadlineState.DUE_SOON:
-                template, variables["days_left"] = "staff_due_soon", str(max(days, 0))
+            if due_soon:
+                variables["days_left"] = str(max(days, 0))
             else:
-                template, variables["days_over"] = "staff_overdue", str(abs(days))
-            messages.append(build_message(template, handler.phone,
-                                          f"deadline|{case.case_no}|{info.state}|{today}",
-                                          variables))
+                variables["days_over"] = str(abs(days))
+            messages += self._compose([(point, template)],
+                                      f"deadline|{case.case_no}|{info.state}|{today}",
+                                      variables)
         return messages

@@ -1,4 +1,4 @@
-"""Pure send-time rules: quiet hours, backoff with jitter, provider health and part budgets."""
+"""Pure send-time rules: quiet hours, backoff with jitter, route health and cost budgets."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def parse_hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
+    """"08:00" → time(8, 0); the error names the bad value."""
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"expected a time as HH:MM, not {text!r}") from None
 
 
 def quiet_until(now: datetime, start: time, end: time) -> datetime | None:
@@ -59,21 +63,65 @@ class ProviderHealth:
 
 
 @dataclass
-class PartBudget:
-    """A token bucket in billable parts per second (what providers actually limit)."""
+class CostBudget:
+    """A token bucket in the channel's cost unit per second (SMS: billable parts).
+
+    A message costing more than the bucket can ever hold (a 12-part SMS under a 10-part
+    burst) would wait for ever if it waited for that many tokens; instead it waits for a
+    full bucket at most and then takes its whole cost, leaving the bucket in debt. The debt
+    is repaid at the rate before anything else goes, so the provider's average rate holds
+    and no message waits longer than `capacity / rate` plus what went before it.
+    Every call reserves: callers are served in the order they asked, none is starved.
+    """
 
     rate: float
     capacity: float
-    tokens: float = -1.0
-    stamp: float = 0.0
+    tokens: float = field(default=-1.0, repr=False)
+    stamp: float = field(default=0.0, repr=False)
 
-    def wait_for(self, parts: int, now: float) -> float:
-        """Take `parts` now if possible (returns 0), else how long to wait before asking again."""
-        if self.tokens < 0:
-            self.tokens, self.stamp = self.capacity, now
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+    def __post_init__(self) -> None:
+        if self.rate <= 0 or self.capacity <= 0:
+            raise ValueError(f"a cost budget needs a positive rate and burst, not "
+                             f"{self.rate}/s, burst {self.capacity}")
+        self.tokens = self.capacity
+
+    def reserve(self, cost: int, now: float) -> float:
+        """Take `cost` now; returns how long to wait before sending (0: at once)."""
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= parts:
-            self.tokens -= parts
-            return 0.0
-        return (parts - self.tokens) / self.rate
+        needed = min(float(cost), self.capacity)  # never wait for more than can be held
+        wait = max(0.0, (needed - self.tokens) / self.rate)
+        self.tokens -= cost
+        return wait
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """Local (Asia/Shanghai) hours in which reminders and staff notices wait."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> QuietHours | None:
+        """From "21:00", "08:00"; equal times mean no quiet hours."""
+        begin, finish = parse_hhmm(start), parse_hhmm(end)
+        return None if begin == finish else cls(begin, finish)
+
+    def until(self, now: datetime) -> datetime | None:
+        return quiet_until(now, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class SendPolicy:
+    """One channel's send rules, as plain values (the channel builds it from its settings)."""
+
+    concurrency: int = 32  # messages one lane has in flight at most
+    timeout_seconds: float = 10.0  # a send that takes longer is "unknown", retried later
+    retry_base_seconds: float = 30.0
+    retry_cap_seconds: float = 3600.0
+    retry_max_hours: float = 24.0  # transient failures past this window end as failed
+    poll_seconds: float = 1.0
+    quiet: QuietHours | None = None
+    daily_cap_per_template: int | None = None  # per address and template, a local day
+    cap_resets_at: time = time(8, 0)  # a capped reminder waits until this hour tomorrow

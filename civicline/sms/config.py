@@ -51,7 +51,7 @@ class SmsSettings:
         "accepted:subscribers", "supplement_requested:subscribers", "concluded:subscribers",
         "rejected:subscribers",
     )
-    dispatch_in_app: bool = True  # false when `python -m civicline.notify.worker` sends
+    dispatch_in_app: bool = True  # false when `python -m civicline.notify_worker` sends
     dev_mode: bool = False  # accept DEV_TWILIO_AUTH_TOKEN when no token is configured
 
 

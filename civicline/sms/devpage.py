@@ -8,13 +8,11 @@ from aiohttp import web
 
 from civicline.core.masking import mask_phone
 from civicline.sms.keys import NOTIFY
-from civicline.sms.providers.console import ConsoleSender
 
 
 async def sent_page(request: web.Request) -> web.Response:
-    notify = request.app[NOTIFY]
-    console = next((p for p in notify.dispatcher.providers if isinstance(p, ConsoleSender)),
-                   None)
+    sender = request.app[NOTIFY].sms_sender
+    console = sender.console() if sender is not None else None
     rows = "".join(
         f"<tr><td>{escape(m.provider_id)}</td><td>{m.message_id}</td>"
         f"<td>{escape(mask_phone(m.to))}</td><td>{escape(m.body)}</td>"

@@ -13,7 +13,7 @@ import orjson
 from aiohttp import web
 
 from civicline.core.masking import mask_phone
-from civicline.notify.notifier import build_message
+from civicline.notify.model import ContactPoint
 from civicline.sms.keys import CONVERSATION, NOTIFY, SMS_SETTINGS
 from civicline.sms.signing import SIGNATURE_HEADER, fresh, verify
 
@@ -50,9 +50,10 @@ async def inbound(request: web.Request) -> web.Response:
     if reply is not None:
         notify = request.app[NOTIFY]
         variables = {} if reply.template != "reply" else {"content": reply.text}
-        message = build_message(reply.template, phone, f"in:{body.get('id', '')}:"
-                                f"{notify.services.clock().timestamp()}", variables)
-        await notify.outbox.enqueue([message], notify.services.clock().timestamp())
-        notify.dispatcher.notify()
+        now = notify.clock().timestamp()
+        message = notify.composer.message(ContactPoint("sms", phone), reply.template,
+                                          variables, f"in:{body.get('id', '')}:{now}")
+        await notify.outbox.enqueue([message], now)
+        notify.dispatcher.notify("sms")
     log.info("gateway_inbound", extra={"from": mask_phone(phone), "replied": reply is not None})
     return web.json_response({"code": "OK"})

@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 
 from civicline.api.keys import SERVICES
 from civicline.api.routing import add_route
-from civicline.notify.wiring import open_notify
+from civicline.notify_wiring import open_notify
 from civicline.settings import Settings
 from civicline.sms import devpage, gateway_webhook, status, twilio_webhook
 from civicline.sms.config import sms_settings, twilio_token
@@ -21,8 +21,6 @@ from civicline.sms.keys import (
     SMS_SETTINGS,
     TWILIO_VALIDATOR,
 )
-from civicline.sms.providers import build_providers
-from civicline.sms.providers.console import ConsoleSender
 
 
 def mount_routes(app: web.Application, settings: Settings) -> None:
@@ -41,11 +39,7 @@ def mount_routes(app: web.Application, settings: Settings) -> None:
 
     async def notify_ctx(app: web.Application) -> AsyncIterator[None]:
         services = app[SERVICES]
-        providers = build_providers(settings, sms)
-        notify = open_notify(services, providers)
-        for provider in providers:
-            if isinstance(provider, ConsoleSender):
-                provider.receipts = notify.receipt
+        notify = open_notify(services)
         app[NOTIFY] = notify
         app[CONVERSATION] = Conversation(services.query, notify.sms_state, sms, services.clock,
                                          app[PUBLIC_BASE])

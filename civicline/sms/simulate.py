@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from civicline.core.masking import mask_phone
-from civicline.notify.wiring import open_notify
+from civicline.notify_wiring import open_notify
 from civicline.services import open_services
 from civicline.settings import Settings
 from civicline.sms.config import sms_settings

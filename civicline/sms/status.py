@@ -18,7 +18,7 @@ import logging
 
 from aiohttp import web
 
-from civicline.notify.model import ReceiptStatus
+from civicline.notify.model import Receipt, ReceiptStatus
 from civicline.sms.gateway_webhook import verified_json
 from civicline.sms.keys import NOTIFY
 from civicline.sms.providers.twilio import OPT_OUT_CODES, PERMANENT_CODES
@@ -50,9 +50,9 @@ async def twilio_status(request: web.Request) -> web.Response:
     form = await verified_form(request)
     error = field(form, "ErrorCode")
     status = twilio_receipt(field(form, "MessageStatus"), error)
-    await request.app[NOTIFY].receipt(
+    await request.app[NOTIFY].receipt(Receipt(
         _message_id(request.query.get("m")), "twilio", field(form, "MessageSid"), status,
-        error)
+        error, opted_out=error.isdigit() and int(error) in OPT_OUT_CODES))
     return web.Response(status=200)
 
 
@@ -60,7 +60,7 @@ async def gateway_receipt(request: web.Request) -> web.Response:
     """Gateway receipt: {"id": "42", "msgid": "g-1", "status": "DELIVRD", "code": "", "ts": …}."""
     body = await verified_json(request)
     status = GATEWAY_STATUS.get(str(body.get("status", "")).upper(), ReceiptStatus.ACCEPTED)
-    await request.app[NOTIFY].receipt(
+    await request.app[NOTIFY].receipt(Receipt(
         _message_id(body.get("id")), "gateway", str(body.get("msgid", "")), status,
-        str(body.get("code", "")))
+        str(body.get("code", ""))))
     return web.json_response({"code": "OK"})

@@ -1,30 +1,21 @@
-"""Versioned message templates (Chinese), per case stage and for staff.
+"""The SMS wording (Chinese, versioned) of every notify template id, with gateway codes.
 
 Mainland gateways only send pre-approved templates, so a message is a template code plus
 variables plus the signature: Twilio gets the rendered text, the gateway gets code and
 variables. The version is stored on every message, so a change of wording is traceable.
+Why a message is sent (its purpose) is the platform's: see civicline.notify.templates.
 """
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from enum import StrEnum
 
+from civicline.notify.ports import RenderError
 from civicline.sms.segments import MAINLAND_MAX_CHARS
 
 
-class Purpose(StrEnum):
-    REPLY = "reply"  # an answer to the citizen's own message: never held by quiet hours
-    REMINDER = "reminder"  # citizen stage updates: held during quiet hours
-    STAFF = "staff"  # staff notices (assigned, due soon): held during quiet hours
-    STAFF_URGENT = "staff_urgent"  # overdue alerts: never held
-
-
-PRIORITY = {Purpose.REPLY: 0, Purpose.STAFF_URGENT: 0, Purpose.STAFF: 1, Purpose.REMINDER: 1}
-
-
-class TemplateError(ValueError):
+class TemplateError(RenderError):
     """A template is unknown or a variable is missing: raised when queuing, never at send."""
 
 
@@ -33,7 +24,6 @@ class Template:
     code: str  # our code; the gateway's approved code is gateway_code
     version: int
     text: str
-    purpose: Purpose
     gateway_code: str
 
     @property
@@ -50,27 +40,26 @@ class Template:
 
 _ALL = (
     Template("case_accepted", 1, "您申请的{item_name}已受理，办件编号{case_no}，承诺{promised_date}"
-             "前办结。查询进度请回复办件编号。", Purpose.REMINDER, "SMS_CL_0001"),
+             "前办结。查询进度请回复办件编号。", "SMS_CL_0001"),
     Template("case_supplement", 1, "您的办件{case_no}（{item_name}）需补正材料：{materials}。"
-             "请携带材料到{window}办理。", Purpose.REMINDER, "SMS_CL_0002"),
+             "请携带材料到{window}办理。", "SMS_CL_0002"),
     Template("case_concluded", 1, "您的办件{case_no}（{item_name}）已办结，结果：{result}。"
-             "{pickup}", Purpose.REMINDER, "SMS_CL_0003"),
+             "{pickup}", "SMS_CL_0003"),
     Template("case_rejected", 1, "您的办件{case_no}（{item_name}）{result}，详情请回复办件编号"
-             "查询或致电{office_phone}。", Purpose.REMINDER, "SMS_CL_0004"),
+             "查询或致电{office_phone}。", "SMS_CL_0004"),
     Template("case_suspended", 1, "您的办件{case_no}（{item_name}）进入特别程序，办理时限暂停"
-             "计算。", Purpose.REMINDER, "SMS_CL_0005"),
-    Template("case_stage", 1, "您的办件{case_no}（{item_name}）当前环节：{stage}。",
-             Purpose.REMINDER, "SMS_CL_0006"),
+             "计算。", "SMS_CL_0005"),
+    Template("case_stage", 1, "您的办件{case_no}（{item_name}）当前环节：{stage}。", "SMS_CL_0006"),
     Template("staff_assigned", 1, "新办件待处理：{case_no}（{item_name}），环节：{stage}，"
-             "期限{deadline}。", Purpose.STAFF, "SMS_CL_0101"),
+             "期限{deadline}。", "SMS_CL_0101"),
     Template("staff_due_soon", 1, "【黄灯】办件{case_no}（{item_name}）将于{deadline}到期，"
-             "剩余{days_left}个工作日。", Purpose.STAFF, "SMS_CL_0102"),
+             "剩余{days_left}个工作日。", "SMS_CL_0102"),
     Template("staff_overdue", 1, "【红灯】办件{case_no}（{item_name}）已超期{days_over}个工作日"
-             "（期限{deadline}），请立即处理。", Purpose.STAFF_URGENT, "SMS_CL_0103"),
-    Template("reply", 1, "{content}", Purpose.REPLY, "SMS_CL_0900"),
-    Template("stop_confirm", 1, "您已退订本服务短信，回复START可恢复。", Purpose.REPLY,
+             "（期限{deadline}），请立即处理。", "SMS_CL_0103"),
+    Template("reply", 1, "{content}", "SMS_CL_0900"),
+    Template("stop_confirm", 1, "您已退订本服务短信，回复START可恢复。",
              "SMS_CL_0901"),
-    Template("start_confirm", 1, "您已恢复接收本服务短信，回复TD退订。", Purpose.REPLY,
+    Template("start_confirm", 1, "您已恢复接收本服务短信，回复TD退订。",
              "SMS_CL_0902"),
 )
 TEMPLATES: dict[str, Template] = {t.code: t for t in _ALL}

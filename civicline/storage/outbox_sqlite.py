@@ -16,6 +16,7 @@ import orjson
 
 from civicline.notify.model import (
     FINAL_STATES,
+    ContactPoint,
     NewMessage,
     OutboxMessage,
     Outcome,
@@ -25,19 +26,26 @@ from civicline.notify.model import (
 )
 from civicline.storage.sqlite import Database
 
-_COLUMNS = ("id, dedupe_key, recipient, template, version, variables, body, purpose, priority, "
-            "state, provider, provider_id, attempts, parts, next_attempt_at, created_at, "
-            "updated_at, sent_at, last_error, claim")
+_COLUMNS = ("id, dedupe_key, channel, address, template, version, variables, body, purpose, "
+            "priority, state, provider, provider_id, attempts, cost, next_attempt_at, "
+            "created_at, updated_at, sent_at, last_error, claim")
+
+
+# A lane's due messages (one priority at a time) and a daily-cap count: both every send.
+DUE = ("SELECT id FROM outbox WHERE channel=? AND state='queued' AND priority IN ({marks}) "
+       "AND next_attempt_at <= ? ORDER BY priority, next_attempt_at, id LIMIT ?")
+SENT_TODAY = ("SELECT COUNT(*) FROM outbox WHERE channel=? AND address=? AND template=? AND "
+              "sent_day=?")
 
 
 def _message(row: Sequence[Any]) -> OutboxMessage:
     return OutboxMessage(
-        id=int(row[0]), dedupe_key=row[1], recipient=row[2], template=row[3],
-        version=int(row[4]), variables=orjson.loads(row[5]), body=row[6], purpose=row[7],
-        priority=int(row[8]), state=State(row[9]), provider=row[10], provider_id=row[11],
-        attempts=int(row[12]), parts=int(row[13]), next_attempt_at=row[14],
-        created_at=float(row[15]), updated_at=float(row[16]), sent_at=row[17],
-        last_error=row[18], claim=row[19])
+        id=int(row[0]), dedupe_key=row[1], to=ContactPoint(row[2], row[3]), template=row[4],
+        version=int(row[5]), variables=orjson.loads(row[6]), body=row[7], purpose=row[8],
+        priority=int(row[9]), state=State(row[10]), provider=row[11], provider_id=row[12],
+        attempts=int(row[13]), cost=int(row[14]), next_attempt_at=row[15],
+        created_at=float(row[16]), updated_at=float(row[17]), sent_at=row[18],
+        last_error=row[19], claim=row[20])
 
 
 log = logging.getLogger("civicline.outbox")
@@ -57,29 +65,29 @@ class SqliteOutbox:
             ids: list[int | None] = []
             for m in messages:
                 cursor = conn.execute(
-                    "INSERT INTO outbox(dedupe_key, recipient, template, version, variables, "
-                    "body, purpose, priority, state, next_attempt_at, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) "
+                    "INSERT INTO outbox(dedupe_key, channel, address, template, version, "
+                    "variables, body, purpose, priority, state, next_attempt_at, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) "
                     "ON CONFLICT(dedupe_key) DO NOTHING",
-                    (m.dedupe_key, m.recipient, m.template, m.version,
+                    (m.dedupe_key, m.to.channel, m.to.address, m.template, m.version,
                      orjson.dumps(m.variables).decode(), m.body, m.purpose, m.priority,
                      m.not_before if m.not_before is not None else now, now, now))
                 ids.append(cursor.lastrowid if cursor.rowcount else None)
             return ids
         return await self.db.write(work)
 
-    async def claim(self, priorities: Sequence[int], now: float, limit: int, claim: str
-                    ) -> list[OutboxMessage]:
-        """Move up to `limit` due queued messages to sending under `claim`, in priority order."""
+    async def claim(self, channel: str, priorities: Sequence[int], now: float, limit: int,
+                    claim: str) -> list[OutboxMessage]:
+        """Move up to `limit` of `channel`'s due queued messages to sending under `claim`, in
+        priority order."""
         marks = ",".join("?" * len(priorities))
 
         def work(conn: sqlite3.Connection) -> list[OutboxMessage]:
             rows = conn.execute(
                 f"UPDATE outbox SET state='sending', claim=?, claimed_at=?, updated_at=? "  # noqa: S608 -- placeholders only
-                f"WHERE id IN (SELECT id FROM outbox WHERE state='queued' AND priority IN "
-                f"({marks}) AND next_attempt_at <= ? ORDER BY priority, next_attempt_at, id "
-                f"LIMIT ?) AND state='queued' RETURNING {_COLUMNS}",
-                (claim, now, now, *priorities, now, limit)).fetchall()
+                f"WHERE id IN ({DUE.format(marks=marks)}) AND state='queued' "
+                f"RETURNING {_COLUMNS}",
+                (claim, now, now, channel, *priorities, now, limit)).fetchall()
             return sorted((_message(r) for r in rows), key=lambda m: (m.priority, m.id))
         return await self.db.write(work)
 
@@ -95,10 +103,10 @@ class SqliteOutbox:
                     # A receipt may already have moved it on; keep that state.
                     cursor = conn.execute(
                         "UPDATE outbox SET state=CASE WHEN state='sending' THEN 'sent' "
-                        "ELSE state END, provider=?, provider_id=?, parts=?, sent_at=?, "
+                        "ELSE state END, provider=?, provider_id=?, cost=?, sent_at=?, "
                         "sent_day=?, attempts=attempts+1, updated_at=?, claim='', "
                         "last_error='' WHERE id=? AND claim=?",
-                        (o.provider, o.provider_id, o.parts, now, o.sent_day, now,
+                        (o.provider, o.provider_id, o.cost, now, o.sent_day, now,
                          o.message_id, o.claim))
                 else:
                     state = {OutcomeKind.RETRY: State.QUEUED, OutcomeKind.DEFER: State.QUEUED,
@@ -194,10 +202,9 @@ class SqliteOutbox:
         return {str(s): int(n) for s, n in self.db.reader.execute(
             "SELECT state, COUNT(*) FROM outbox GROUP BY state")}
 
-    def sent_today(self, recipient: str, template: str, day: str) -> int:
-        return int(self.db.reader.execute(
-            "SELECT COUNT(*) FROM outbox WHERE recipient=? AND template=? AND sent_day=?",
-            (recipient, template, day)).fetchone()[0])
+    def sent_today(self, channel: str, address: str, template: str, day: str) -> int:
+        return int(self.db.reader.execute(SENT_TODAY, (channel, address, template, day)
+                                          ).fetchone()[0])
 
     async def retry(self, message_id: int, now: float) -> bool:
         """Operator retry: a failed, undeliverable or unknown message goes back to queued."""

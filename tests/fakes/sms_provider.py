@@ -17,6 +17,9 @@ import orjson
 from aiohttp import web
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
+from civicline.notify.model import ContactPoint, NewMessage
+from civicline.notify.templates import compose
+from civicline.sms.sender import render_sms
 from civicline.sms.signing import SIGNATURE_HEADER, sign
 
 ACCOUNT_SID = "AC11111111111111111111111111111111"
@@ -172,6 +175,12 @@ class FakeSmsProvider:
 PUBLIC_URL = "https://civicline.example.gov.cn"
 CITIZEN = "+8613800001111"  # the applicant's registered phone in tests.factories
 OTHER = "+8613700009999"
+
+
+def sms_message(template: str, phone: str, dedupe: str, variables: dict[str, str]
+                ) -> NewMessage:
+    """An outbox message to `phone` by SMS, rendered as the SMS channel renders it."""
+    return compose(render_sms, ContactPoint("sms", phone), template, variables, dedupe)
 
 
 def sms_overrides(fake_url: str, **extra: Any) -> dict[str, Any]:

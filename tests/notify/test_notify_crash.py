@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from civicline.notify.model import State
-from civicline.notify.notifier import build_message
 from civicline.storage.outbox_sqlite import SqliteOutbox
 from civicline.storage.sqlite import Database
-from tests.fakes.sms_provider import GATEWAY_SECRET, FakeSmsProvider
+from tests.fakes.sms_provider import GATEWAY_SECRET, FakeSmsProvider, sms_message
 
 MESSAGES = 1000
 KILLS = 4
@@ -40,7 +39,7 @@ stuck_after_seconds = 1.0
 async def _start_worker(data_dir: Path, config: Path) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLINE_")}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "civicline.notify.worker", "--data-dir", str(data_dir),
+        sys.executable, "-m", "civicline.notify_worker", "--data-dir", str(data_dir),
         "--config", str(config), env=env, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL)
 
@@ -53,7 +52,7 @@ async def test_sigkilled_dispatcher_loses_nothing_and_duplicates_only_in_flight_
     data_dir = tmp_path / "data"
     db = Database(data_dir)
     outbox = SqliteOutbox(db)
-    messages = [build_message("reply", f"1380000{i:04d}", f"crash-{i}", {"content": f"第{i}条"})
+    messages = [sms_message("reply", f"1380000{i:04d}", f"crash-{i}", {"content": f"第{i}条"})
                 for i in range(MESSAGES)]
     ids = await outbox.enqueue(messages, 0.0)
     assert None not in ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 
 from civicline.core.clock import FixedClock
-from civicline.notify.model import State
-from civicline.notify.notifier import CURSOR, build_message
-from civicline.notify.wiring import Notify, open_notify
+from civicline.notify.model import Outcome, OutcomeKind, Receipt, ReceiptStatus, State
+from civicline.notify.notifier import CURSOR
+from civicline.notify_wiring import AppNotify, open_notify
 from civicline.services import Services, open_services
 from civicline.sms.config import sms_settings
 from civicline.sms.providers import build_providers
 from civicline.sms.templates import TemplateError
 from tests.conftest import make_settings
 from tests.factories import NOW, SHANGHAI, make_event
-from tests.fakes.sms_provider import PUBLIC_URL, FakeSmsProvider, sms_overrides
+from tests.fakes.sms_provider import PUBLIC_URL, FakeSmsProvider, sms_message, sms_overrides
 
 CASE_NO = "440920261127000123"
 CITIZEN = "13800001111"  # the applicant phone of tests.factories
@@ -30,7 +30,7 @@ CITIZEN = "13800001111"  # the applicant phone of tests.factories
 @dataclass
 class Pipeline:
     services: Services
-    notify: Notify
+    notify: AppNotify
     fake: FakeSmsProvider
     clock: FixedClock
 
@@ -89,7 +89,7 @@ async def test_re_reading_the_event_feed_queues_nothing_twice(pipeline: Pipeline
 
 async def test_a_missing_template_variable_fails_when_queued_not_at_send() -> None:
     with pytest.raises(TemplateError, match="promised_date"):
-        build_message("case_accepted", CITIZEN, "ev", {"case_no": "1", "item_name": "x"})
+        sms_message("case_accepted", CITIZEN, "ev", {"case_no": "1", "item_name": "x"})
 
 
 @pytest.mark.parametrize(("label", "code", "state", "opted_out"), [
@@ -101,7 +101,7 @@ async def test_permanent_errors_are_not_retried(pipeline: Pipeline, label: str, 
     pipeline.fake.behaviour.twilio_errors[CITIZEN] = code
     await pipeline.stage("accepted")
     await pipeline.notify.dispatcher.run_once()
-    message = next(m for m in pipeline.notify.outbox.recent() if m.recipient == CITIZEN)
+    message = next(m for m in pipeline.notify.outbox.recent() if m.to.address == CITIZEN)
     assert (message.state, message.attempts) == (state, 1), label
     assert pipeline.notify.sms_state.is_opted_out(CITIZEN) is opted_out, label
     pipeline.clock.advance(hours=25)
@@ -138,7 +138,7 @@ async def test_citizen_reminders_wait_for_quiet_hours_to_end_but_urgent_alerts_d
         pipeline: Pipeline) -> None:
     pipeline.clock.now = datetime(2026, 11, 27, 22, 30, tzinfo=SHANGHAI)
     await pipeline.stage("accepted")
-    urgent = build_message("staff_overdue", "13900002222", "deadline|x", {
+    urgent = sms_message("staff_overdue", "13900002222", "deadline|x", {
         "case_no": CASE_NO, "item_name": "x", "days_over": "2", "deadline": "11月25日"})
     await pipeline.notify.outbox.enqueue([urgent], pipeline.clock().timestamp())
     await pipeline.notify.dispatcher.run_once()
@@ -161,7 +161,7 @@ async def test_the_daily_cap_per_number_and_template_holds_the_rest_until_tomorr
         tmp_path: Path) -> None:
     async for p in _pipeline(tmp_path, daily_cap_per_template=2):
         for i in range(3):
-            message = build_message("case_stage", CITIZEN, f"ev{i}", {
+            message = sms_message("case_stage", CITIZEN, f"ev{i}", {
                 "case_no": CASE_NO, "item_name": "x", "stage": "承办"})
             await p.notify.outbox.enqueue([message], p.clock().timestamp())
         await p.notify.dispatcher.run_once()
@@ -177,8 +177,9 @@ async def test_a_provider_that_keeps_failing_fails_over_and_drifts_back(tmp_path
         dispatcher = p.notify.dispatcher
         mono = FixedClock(NOW)  # the dispatcher's monotonic clock, moved by hand
         dispatcher.monotonic = partial(_seconds_since_start, mono)
-        dispatcher.health["twilio"].record(False, 0.0)
-        dispatcher.health["twilio"].record(False, 0.0)
+        health = p.notify.sms_sender.health  # type: ignore[union-attr]
+        health["twilio"].record(False, 0.0)
+        health["twilio"].record(False, 0.0)
         await p.stage("accepted")
         await dispatcher.run_once()
         assert {r.api for r in p.fake.received} == {"gateway"}
@@ -204,20 +205,21 @@ async def test_receipts_resolve_in_any_order_and_unknown_ones_are_harmless(pipel
                                                                           ) -> None:
     await pipeline.stage("accepted")
     outbox = pipeline.notify.outbox
-    claimed = await outbox.claim((0, 1), pipeline.clock().timestamp(), 10, "c1")
+    claimed = await outbox.claim("sms", (0, 1), pipeline.clock().timestamp(), 10, "c1")
     first = claimed[0]
     # The receipt arrives before the send's result (and provider id) is recorded.
-    from civicline.notify.model import Outcome, OutcomeKind, ReceiptStatus
-
-    assert await pipeline.notify.receipt(first.id, "twilio", "SM1", ReceiptStatus.DELIVERED)
+    assert await pipeline.notify.receipt(Receipt(first.id, "twilio", "SM1",
+                                                 ReceiptStatus.DELIVERED))
     await outbox.finish([Outcome(first.id, "c1", OutcomeKind.SENT, "twilio", "SM1", 1,
                                  sent_day="2026-11-27")], pipeline.clock().timestamp())
     assert outbox.get(first.id) is not None
     assert outbox.get(first.id).state is State.DELIVERED  # type: ignore[union-attr]
     # Twice, and a permanent one after delivered: no change.
-    assert await pipeline.notify.receipt(first.id, "twilio", "SM1", ReceiptStatus.PERMANENT)
+    assert await pipeline.notify.receipt(Receipt(first.id, "twilio", "SM1",
+                                                 ReceiptStatus.PERMANENT))
     assert outbox.get(first.id).state is State.DELIVERED  # type: ignore[union-attr]
-    assert not await pipeline.notify.receipt(99999, "twilio", "SMx", ReceiptStatus.DELIVERED)
+    assert not await pipeline.notify.receipt(Receipt(99999, "twilio", "SMx",
+                                                     ReceiptStatus.DELIVERED))
 
 
 async def test_sent_messages_without_a_receipt_for_72_hours_end_unknown(pipeline: Pipeline
@@ -236,24 +238,15 @@ async def test_a_conditional_claim_never_hands_one_message_to_two_workers(pipeli
                                                                           ) -> None:
     await pipeline.stage("accepted")
     now = pipeline.clock().timestamp()
-    first = await pipeline.notify.outbox.claim((0, 1), now, 10, "worker-a")
-    second = await pipeline.notify.outbox.claim((0, 1), now, 10, "worker-b")
+    first = await pipeline.notify.outbox.claim("sms", (0, 1), now, 10, "worker-a")
+    second = await pipeline.notify.outbox.claim("sms", (0, 1), now, 10, "worker-b")
     assert len(first) == 2 and second == []
-
-
 
 
 async def test_deadline_scan_alerts_the_handler_of_an_overdue_case_once_a_day(
         tmp_path: Path) -> None:
     """Red alert to the responsible staff for an open overdue case; a rescan adds nothing."""
-    from datetime import timedelta
-
-    from civicline.core.clock import FixedClock
     from civicline.core.ingest import apply_batch_sync
-    from civicline.notify.wiring import open_notify
-    from civicline.services import open_services
-    from tests.conftest import make_settings
-    from tests.factories import NOW, make_event
 
     clock = FixedClock(NOW)
     services = open_services(make_settings(tmp_path / "d"), clock, with_search=False)
@@ -269,6 +262,6 @@ async def test_deadline_scan_alerts_the_handler_of_an_overdue_case_once_a_day(
         assert await notify.notifier.scan_deadlines() == 1
         assert await notify.notifier.scan_deadlines() == 1  # built again, but deduplicated
         rows = notify.outbox.recent(limit=10)
-        assert [(m.template, m.recipient) for m in rows] == [("staff_overdue", "13900002222")]
+        assert [(m.template, str(m.to)) for m in rows] == [("staff_overdue", "sms:13900002222")]
     finally:
         await services.close()

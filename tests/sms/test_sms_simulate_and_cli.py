@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from civicline.core.clock import FixedClock
-from civicline.notify.notifier import build_message
-from civicline.notify.wiring import open_notify
+from civicline.notify_wiring import open_notify
 from civicline.services import open_services
 from civicline.settings import Settings
 from civicline.sms.cli import outbox_list, outbox_retry, outbox_show
 from civicline.sms.simulate import simulate
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
+from tests.fakes.sms_provider import sms_message
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ async def seeded(tmp_path: Path) -> Settings:
     services = open_services(settings, FixedClock(NOW), with_search=False)
     await services.ingest.ingest([make_event("440920261127000123", at=NOW)], None)
     notify = open_notify(services, [])
-    message = build_message("reply", "13800001111", "x", {"content": "您好 13800001111"})
+    message = sms_message("reply", "13800001111", "x", {"content": "您好 13800001111"})
     await notify.outbox.enqueue([message], NOW.timestamp())
     await notify.outbox.db.write(lambda c: c.execute("UPDATE outbox SET state='failed'"))
     await services.close()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from civicline.notify.ports import Provider
 from civicline.settings import Settings
 from civicline.sms.config import SmsSettings, twilio_token
+from civicline.sms.providers.base import Provider
 from civicline.sms.providers.console import ConsoleSender
 from civicline.sms.providers.gateway import GatewaySender
 from civicline.sms.providers.twilio import TwilioSender

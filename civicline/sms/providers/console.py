@@ -11,18 +11,16 @@ import asyncio
 import itertools
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from civicline.core.masking import mask_phone, redact_phones
-from civicline.notify.model import ReceiptStatus
-from civicline.notify.ports import SendRequest
+from civicline.notify.model import Receipt, ReceiptStatus
+from civicline.notify.ports import ReceiptSink
+from civicline.sms.providers.base import SendRequest
 
 log = logging.getLogger("civicline.sms.console")
 PERMANENT_FAILURE_SUFFIX = "0404"
 TEMPORARY_FAILURE_SUFFIX = "0503"
-ReceiptSink = Callable[[int, str, str, ReceiptStatus, str], Coroutine[Any, Any, object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +48,7 @@ class ConsoleSender:
         self.sent: deque[ConsoleMessage] = deque(maxlen=keep)
         self.receipts: ReceiptSink | None = None
         self._ids = itertools.count(1)
-        self._pending: set[asyncio.Task[object]] = set()
+        self._pending: set[asyncio.Task[bool]] = set()
 
     async def send(self, request: SendRequest) -> str:
         provider_id = f"console-{next(self._ids)}"
@@ -61,8 +59,9 @@ class ConsoleSender:
                                        "message_id": request.message_id,
                                        "text": redact_phones(request.body)})
         if self.receipts is not None:
-            receipt = self.receipts(request.message_id, self.name, provider_id, status, error)
-            task: asyncio.Task[object] = asyncio.create_task(receipt)
+            receipt = self.receipts(Receipt(request.message_id, self.name, provider_id, status,
+                                            error))
+            task: asyncio.Task[bool] = asyncio.create_task(receipt)
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
         return provider_id

@@ -21,7 +21,8 @@ import time
 import aiohttp
 import orjson
 
-from civicline.notify.ports import ErrorKind, SendError, SendRequest
+from civicline.notify.ports import ErrorKind, SendError
+from civicline.sms.providers.base import SendRequest
 from civicline.sms.signing import SIGNATURE_HEADER, sign
 
 PERMANENT = frozenset({"INVALID_NUMBER", "TEMPLATE_INVALID", "CONTENT_REJECTED"})

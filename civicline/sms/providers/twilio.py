@@ -25,7 +25,8 @@ from twilio.base.exceptions import (  # type: ignore[import-untyped]
 from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
 from twilio.rest import Client  # type: ignore[import-untyped]
 
-from civicline.notify.ports import ErrorKind, SendError, SendRequest
+from civicline.notify.ports import ErrorKind, SendError
+from civicline.sms.providers.base import SendRequest
 
 PERMANENT_CODES = frozenset({21211, 21212, 21214, 21217, 21219, 21408, 21612, 21614, 30004,
                              30005, 30006, 30007})

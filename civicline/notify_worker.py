@@ -1,6 +1,6 @@
-"""A process that runs only the dispatcher loop (and its sweeper) over the data directory.
+"""A process that runs only the dispatcher lanes (and the sweeper) over the data directory.
 
-    python -m civicline.notify.worker --data-dir D [--config C]
+    python -m civicline.notify_worker --data-dir D [--config C]
 """
 
 from __future__ import annotations
@@ -12,22 +12,15 @@ import signal
 from pathlib import Path
 
 from civicline.channels.registry import load_settings
-from civicline.notify.wiring import open_notify
+from civicline.notify_wiring import open_notify
 from civicline.services import open_services
-from civicline.sms.config import sms_settings
-from civicline.sms.providers import build_providers
-from civicline.sms.providers.console import ConsoleSender
 
 
 async def run(data_dir: str | None, config: Path | None) -> None:
     overrides = {"storage": {"data_dir": data_dir}} if data_dir else {}
     settings = load_settings(config, overrides=overrides)
     services = open_services(settings, with_search=False)
-    providers = build_providers(settings, sms_settings(settings))
-    notify = open_notify(services, providers)
-    for provider in providers:
-        if isinstance(provider, ConsoleSender):
-            provider.receipts = notify.receipt
+    notify = open_notify(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
