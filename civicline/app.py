@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from civicline.api import ops, routing
-from civicline.api.keys import SERVICES
 from civicline.channels.registry import CHANNELS, Channel
 from civicline.core.bus import CASE_TOPIC, SubscriberOverflow
 from civicline.core.ports import Clock
 from civicline.services import Services, open_services
 from civicline.settings import Settings
+from civicline.web import ops, routing
+from civicline.web.keys import SERVICES
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None,

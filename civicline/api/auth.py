@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
+from civicline.web.keys import SERVICES
+from civicline.web.problems import ProblemError
 
 
 async def require_department(request: web.Request) -> str:

@@ -8,14 +8,14 @@ import orjson
 from aiohttp import web
 
 from civicline.api.auth import require_department
-from civicline.api.body import parse_json_or_ndjson, read_text
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
 from civicline.api.public import json_response
 from civicline.api.serialize import guide_json
 from civicline.core.ingest import OutcomeStatus
 from civicline.core.models import guide_from_dict
 from civicline.core.normalize import CASE_NO_RE
+from civicline.web.body import parse_json_or_ndjson, read_text
+from civicline.web.keys import SERVICES
+from civicline.web.problems import ProblemError
 
 routes = web.RouteTableDef()
 MAX_BATCH = 5000

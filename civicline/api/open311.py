@@ -12,11 +12,11 @@ from xml.etree import ElementTree as ET
 import orjson
 from aiohttp import web
 
-from civicline.api.keys import SERVICES
 from civicline.api.public import api_asker
 from civicline.core.answer import AnswerKind, CaseView
 from civicline.core.models import Guide
 from civicline.core.stages import Stage
+from civicline.web.keys import SERVICES
 
 routes = web.RouteTableDef()
 

@@ -9,11 +9,11 @@ import orjson
 from aiohttp import web
 from multidict import istr
 
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
 from civicline.api.serialize import case_json, guide_json, hit_json, result_json
 from civicline.core.answer import Answer, AnswerKind, CaseView
 from civicline.core.query import Asker, address_asker
+from civicline.web.keys import SERVICES
+from civicline.web.problems import ProblemError
 
 routes = web.RouteTableDef()
 

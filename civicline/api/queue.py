@@ -9,15 +9,15 @@ import orjson
 from aiohttp import web
 
 from civicline.api.auth import require_department
-from civicline.api.body import read_text
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
 from civicline.api.public import json_response
 from civicline.core.errors import InvalidInput
-from civicline.core.queue import QueueService, Ticket
+from civicline.core.queue import Ticket
+from civicline.web.body import read_text
+from civicline.web.keys import SERVICES
+from civicline.web.problems import ProblemError
+from civicline.web.queue_json import queue_json
 
 routes = web.RouteTableDef()
-RECENT_CALLS = 10
 
 
 async def _object(request: web.Request) -> dict[str, Any]:
@@ -58,15 +58,6 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     return {"number": ticket.number, "category": ticket.category.prefix,
             "service": ticket.category.name, "waiting_ahead": ticket.waiting_ahead,
             "issued_at": ticket.issued_at.isoformat()}
-
-
-async def queue_json(queue: QueueService) -> dict[str, Any]:
-    counts = await queue.waiting_counts()
-    return {
-        "waiting": [{"category": prefix, "service": queue.categories[prefix].name,
-                     "waiting": count} for prefix, count in counts.items()],
-        "recent_calls": [c.to_json() for c in await queue.recent_calls(RECENT_CALLS)],
-    }
 
 
 @routes.post("/api/v1/queue/calls")

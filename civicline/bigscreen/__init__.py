@@ -9,9 +9,6 @@ from pathlib import Path
 
 from aiohttp import web
 
-from civicline.api import queue as queue_api
-from civicline.api.keys import SERVICES
-from civicline.api.routing import add_routes
 from civicline.bigscreen.config import bigscreen_settings, parse_screens
 from civicline.bigscreen.keys import WALLS, Walls
 from civicline.bigscreen.routes import STATIC_DIR, routes
@@ -20,6 +17,8 @@ from civicline.bigscreen.stream import Fanout
 from civicline.core.deadlines import local_date
 from civicline.core.hall_stats import HallStatsService
 from civicline.settings import Settings
+from civicline.web.keys import SERVICES
+from civicline.web.routing import add_routes
 
 __all__ = ["mount"]
 
@@ -34,9 +33,6 @@ def mount(app: web.Application, settings: Settings) -> None:
                            else settings.data_dir / "speech"),
         fanout=Fanout(config.client_buffer, config.announce_max_age_seconds),
     )
-    if not any(r.canonical == "/api/v1/queue" for r in app.router.resources()):
-        # Until app.py adds civicline.api.queue.routes with the other API tables.
-        add_routes(app, queue_api.routes)
     app.router.add_static("/bigscreen/_static", STATIC_DIR)
     add_routes(app, routes)
 

@@ -8,14 +8,14 @@ import jinja2
 from aiohttp import web
 
 from civicline import __version__
-from civicline.api.keys import SERVICES
-from civicline.api.queue import queue_json
 from civicline.bigscreen.config import Screen
 from civicline.bigscreen.keys import WALLS
 from civicline.bigscreen.state import build_state
 from civicline.bigscreen.stream import serve_stream
 from civicline.core.errors import InvalidInput
 from civicline.core.queue import WINDOW_RE, Call
+from civicline.web.keys import SERVICES
+from civicline.web.queue_json import queue_json
 
 routes = web.RouteTableDef()
 HERE = Path(__file__).resolve().parent

@@ -7,10 +7,10 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from civicline.api.routing import add_route, add_routes
 from civicline.kiosk.config import KioskSettings
 from civicline.kiosk.routes import KIOSK_SETTINGS, PUBLIC_URL, TEMPLATES, routes
 from civicline.settings import Settings, section
+from civicline.web.routing import add_route, add_routes
 
 __all__ = ["KioskSettings", "mount"]
 HERE = Path(__file__).resolve().parent

@@ -13,15 +13,15 @@ import jinja2
 import orjson
 from aiohttp import web
 
-from civicline.api.body import read_text
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
 from civicline.core.answer import LinkKind
 from civicline.core.errors import InvalidInput
 from civicline.core.query import Asker
 from civicline.kiosk import render
 from civicline.kiosk.config import KIOSK_ID_RE, KioskSettings
+from civicline.web.body import read_text
+from civicline.web.keys import SERVICES
 from civicline.web.links import site_path
+from civicline.web.problems import ProblemError
 
 KIOSK_SETTINGS = web.AppKey("kiosk_settings", KioskSettings)
 TEMPLATES = web.AppKey("kiosk_templates", jinja2.Environment)

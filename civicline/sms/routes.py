@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
-from civicline.api.keys import SERVICES
-from civicline.api.routing import add_route
 from civicline.notify_wiring import open_notify
 from civicline.settings import Settings
 from civicline.sms import devpage, gateway_webhook, status, twilio_webhook
@@ -21,6 +19,8 @@ from civicline.sms.keys import (
     SMS_SETTINGS,
     TWILIO_VALIDATOR,
 )
+from civicline.web.keys import SERVICES
+from civicline.web.routing import add_route
 
 
 def mount_routes(app: web.Application, settings: Settings) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from civicline.api.problems import ERROR_PAGES
-from civicline.api.routing import add_route, add_routes
 from civicline.settings import Settings, section
 from civicline.wap.config import WapSettings
 from civicline.wap.render import Pages
@@ -18,6 +16,8 @@ from civicline.wap.routes import (
     short_case,
     short_guide,
 )
+from civicline.web.problems import ERROR_PAGES
+from civicline.web.routing import add_route, add_routes
 
 PREFIX = "/wap"
 

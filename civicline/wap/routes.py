@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from aiohttp import web
 
-from civicline.api.keys import SERVICES
 from civicline.core.answer import AnswerKind
 from civicline.core.clock import SHANGHAI
 from civicline.core.errors import BackendUnavailable
 from civicline.core.query import Asker, address_asker, help_answer
 from civicline.wap.render import Pages
+from civicline.web.keys import SERVICES
 
 log = logging.getLogger("civicline.wap")
 PAGES = web.AppKey("wap_pages", Pages)

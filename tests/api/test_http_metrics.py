@@ -6,7 +6,7 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from civicline.api.http_metrics import HttpMetrics
+from civicline.web.http_metrics import HttpMetrics
 
 
 def scrape(metrics: HttpMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -18,7 +18,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from civicline.api.keys import SERVICES
 from civicline.app import create_app
 from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
@@ -26,6 +25,7 @@ from civicline.core.ingest import OutcomeStatus, apply_batch_sync
 from civicline.demo.guides import demo_guides
 from civicline.demo.loader import load_cases, load_guides
 from civicline.services import Services, open_services
+from civicline.web.keys import SERVICES
 from tests.conftest import make_settings
 from tests.factories import NOW, make_event
 from tests.wap.test_wap_html import PAGE_BUDGET, page_problems

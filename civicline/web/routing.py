@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from civicline.api.http_metrics import HttpMetrics
-from civicline.api.problems import Handler, channel_error_page, problem_for
+from civicline.web.http_metrics import HttpMetrics
+from civicline.web.problems import Handler, channel_error_page, problem_for
 
 HTTP = HttpMetrics()
 UNMATCHED = "unmatched"  # the route label of requests no route matched

@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from civicline.api.keys import SERVICES
-from civicline.api.problems import ProblemError
+from civicline.web.keys import SERVICES
+from civicline.web.problems import ProblemError
 
 
 async def read_text(request: web.Request) -> str:

@@ -6,8 +6,8 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from civicline import __version__
-from civicline.api.keys import SERVICES
-from civicline.api.routing import HTTP
+from civicline.web.keys import SERVICES
+from civicline.web.routing import HTTP
 
 routes = web.RouteTableDef()
 

@@ -1,5 +1,5 @@
 """RFC 9457 problem responses with Chinese titles and stable types, and channels' error pages
-(both applied to every route by civicline.api.routing)."""
+(both applied to every route by civicline.web.routing)."""
 
 from __future__ import annotations
 
