@@ -111,7 +111,6 @@ class Notify:
         self.tasks.clear()
         for provider in self.dispatcher.providers:
             await provider.close()
-        await self.sms_state.flush_inbound()
 
 
 def open_notify(services: Services, providers: Sequence[Provider]) -> Notify:
