@@ -51,10 +51,6 @@ class AppNotify(Notify):
         sender = self.senders.get(SMS)
         return sender if isinstance(sender, SmsSender) else None
 
-    async def close(self, drain_seconds: float = 5.0) -> None:
-        await super().close(drain_seconds)
-        await self.sms_state.flush_inbound()
-
 
 def open_notify(services: Services, providers: Sequence[Provider] | None = None
                 ) -> AppNotify:

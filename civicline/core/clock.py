@@ -1,9 +1,11 @@
-"""The injectable clock: production uses `now_shanghai`; tests pass a fixed or stepping clock."""
+"""The injectable clock: production uses `now_shanghai`; tests pass a fixed or stepping clock.
+
+Every caller reads the clock the same way, production and tests alike: `clock()` for the
+aware datetime, `clock().timestamp()` for seconds since the epoch.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,15 +14,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def now_shanghai() -> datetime:
     return datetime.now(SHANGHAI)
-
-
-def epoch_seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
-    """The clock as seconds since the epoch. The production clock's is time.time(), read
-    directly on per-request paths instead of through an aware datetime; an injected clock
-    is honoured as given."""
-    if clock is now_shanghai:
-        return time.time
-    return lambda: clock().timestamp()
 
 
 class FixedClock:

@@ -10,13 +10,11 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind, Choice, Fact, Importance, Link, LinkKind
-from civicline.core.clock import epoch_seconds
 from civicline.core.deadlines import compute_deadline
 from civicline.core.intents import Intent, parse_text
 from civicline.core.masking import mask_applicant
@@ -76,11 +74,6 @@ class DepartmentInfo:
     guide_count: int
 
 
-def _shanghai_day(epoch_seconds: float) -> int:
-    """The day number in Shanghai (UTC+8 all year: China has had no summer time since 1991)."""
-    return int((epoch_seconds + 8 * 3600) // 86400)
-
-
 def _digits(phone: str) -> str:
     """The last 11 digits: a mainland mobile number with or without +86, spaces or dashes."""
     tail = phone[-11:]
@@ -130,11 +123,6 @@ class QueryService:
         self.policy = policy
         self.deadlines = deadlines
         self.clock = clock
-        # Public answers by case key: valid while the store returns the same Case object
-        # (it hands out a new one after every change) on the same day.
-        self._public: OrderedDict[str, tuple[Case, int, Answer]] = OrderedDict()
-        self._seconds = epoch_seconds(clock)
-        self._public_size = policy.cached_cases
 
     # -- free text ---------------------------------------------------------------------------
 
@@ -175,9 +163,7 @@ class QueryService:
             return await self._full(case, key, asker, self.clock(), reason="registered_phone")
         if case.confidential:
             return self._not_found(key)
-        # The public view, most often already built today: no datetime needed to find it.
-        built = self._built_today(case, _shanghai_day(self._seconds()))
-        return built or self._case_answer(case, self.clock(), full=False)
+        return self._case_answer(case, self.clock(), full=False)
 
     async def _lookup_with_code(self, case: Case, key: str, code: str, asker: Asker,
                                 now: datetime) -> Answer:
@@ -231,26 +217,6 @@ class QueryService:
         return self._case_answer(case, now, full=True)
 
     def _case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
-        if full:
-            return self._build_case_answer(case, now, full=True)
-        today = _shanghai_day(now.timestamp())
-        built = self._built_today(case, today)
-        if built is not None:
-            return built
-        answer = self._build_case_answer(case, now, full=False)
-        key = case.case_no
-        self._public[key] = (case, today, answer)
-        self._public.move_to_end(key)
-        if len(self._public) > self._public_size:
-            self._public.popitem(last=False)
-        return answer
-
-    def _built_today(self, case: Case, today: int) -> Answer | None:
-        """The public answer already built for this version of the case on this day."""
-        memo = self._public.get(case.case_no)
-        return memo[2] if memo is not None and memo[0] is case and memo[1] == today else None
-
-    def _build_case_answer(self, case: Case, now: datetime, *, full: bool) -> Answer:
         deadline = compute_deadline(
             case, now, self.calendar,
             self.deadlines,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from civicline.core.clock import epoch_seconds
 from civicline.core.ports import Clock
 
 
@@ -19,12 +18,11 @@ class TokenBucketLimiter:
         self.rate_per_second = rate_per_minute / 60.0
         self.burst = burst
         self.clock = clock
-        self._seconds = epoch_seconds(clock)
         self.max_keys = max_keys  # bounded memory under a flood of distinct senders
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     async def allow(self, key: str, cost: float = 1.0) -> bool:
-        now = self._seconds()
+        now = self.clock().timestamp()
         tokens, last = self._buckets.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate_per_second)
         allowed = tokens >= cost

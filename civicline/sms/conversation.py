@@ -1,32 +1,29 @@
 """One inbound SMS → one reply text: the code path shared by both webhooks and `simulate`.
 
-Order: de-duplicate → opt-out state → parse → ask the query service → render within the
-gateway's parts.
+Order: record (the database refuses a repeat) → parse → opt-out state → ask the query
+service → render within the gateway's parts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 from civicline.core.answer import Answer, AnswerKind
-from civicline.core.clock import epoch_seconds
 from civicline.core.masking import mask_phone
 from civicline.core.normalize import clean_case_no
 from civicline.core.ports import Clock
 from civicline.core.query import Asker, QueryService, help_answer
-from civicline.notify.ports import SmsState
 from civicline.sms.config import SmsSettings
 from civicline.sms.parse import Command, CommandKind, parse_sms
 from civicline.sms.render import render_answer
 from civicline.sms.segments import PartCount, count_parts
+from civicline.sms.state import SmsState
 from civicline.sms.templates import get_template
 
 log = logging.getLogger("civicline.sms")
-_REPLIES_MAX = 4096
 
 
 def _text_hash(text: str) -> str:
@@ -56,20 +53,15 @@ class Conversation:
     def __init__(self, query: QueryService, state: SmsState, sms: SmsSettings, clock: Clock,
                  base_url: str) -> None:
         self.query, self.state, self.sms, self.clock = query, state, sms, clock
-        self._seconds = epoch_seconds(clock)
         self.base_url = base_url
-        # Replies by answer object: the query service hands out the same public Answer for a
-        # case until it changes, and fitting a reply into parts is costly.
-        self._replies: OrderedDict[tuple[int, str], tuple[Answer, Reply]] = OrderedDict()
 
     async def handle(self, phone: str, text: str, *, gateway: str,
                      provider_message_id: str = "") -> Reply | None:
         """The reply to send, or None (a repeat, or a number that opted out)."""
-        now = self._seconds()
-        text_hash = _text_hash(text)
-        inbound = self.state.record_inbound(provider_message_id, phone, text_hash, now,
-                                            self.sms.dedupe_seconds)
-        if not inbound.first:
+        now = self.clock().timestamp()
+        first = await self.state.record_inbound(provider_message_id, phone, _text_hash(text),
+                                                now, self.sms.dedupe_seconds)
+        if not first:
             if log.isEnabledFor(logging.INFO):
                 log.info("sms_inbound_repeat", extra={"from": mask_phone(phone)})
             return None
@@ -82,23 +74,15 @@ class Conversation:
         if command.kind is CommandKind.START:
             await self.state.opt_in(phone)
             return self._fixed("start_confirm", gateway)
-        if inbound.opted_out:
+        if self.state.is_opted_out(phone):
             return None
         answer = await self._answer(phone, command, now)
         return self._reply(answer, gateway)
 
     def _reply(self, answer: Answer, gateway: str) -> Reply:
-        key = (id(answer), gateway)  # the cached entry holds the answer, so its id is not reused
-        cached = self._replies.get(key)
-        if cached is not None and cached[0] is answer:
-            return cached[1]
         rendered = render_answer(answer, gateway=gateway, max_parts=self.sms.max_parts,
                                  signature=self._signature(gateway), base_url=self.base_url)
-        reply = Reply(rendered.text, rendered.parts)
-        self._replies[key] = (answer, reply)
-        if len(self._replies) > _REPLIES_MAX:
-            self._replies.popitem(last=False)
-        return reply
+        return Reply(rendered.text, rendered.parts)
 
     def _signature(self, gateway: str) -> str:
         return self.sms.signature if gateway == "gateway" else ""

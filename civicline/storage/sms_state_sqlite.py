@@ -1,5 +1,5 @@
 """The SMS channel's own state in the embedded SQLite file: opt-outs, subscriptions,
-pick-a-number conversations and the inbound record."""
+pick-a-number conversations and the inbound record (implements `civicline.sms.state`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,28 @@ import sqlite3
 
 import orjson
 
-from civicline.notify.ports import Inbound
-from civicline.storage.inbound_sqlite import InboundLedger
 from civicline.storage.sqlite import Database
 
 OPTED_OUT = "SELECT 1 FROM sms_opt_outs WHERE phone=?"
 INBOUND_KEPT_SECONDS = 7 * 86400
-# Everything below the oldest row still kept: ids follow time, and the table has no index
-# on time (see migration 005), so this reads only the rows it deletes.
+
+# Insert-if-absent, one statement per inbound message (?1 provider id, ?2 number, ?3 text
+# hash, ?4 now, ?5 window seconds; 0 compares no texts). Exactly once across processes:
+# - the same provider id: the partial unique index sms_inbound_message refuses the second
+#   row on any database and under any isolation (ON CONFLICT DO NOTHING: no row, rowcount 0);
+# - the same text from the number within the window: the NOT EXISTS read and the insert run
+#   in one write transaction, and SQLite has one writer at a time (BEGIN IMMEDIATE), so no
+#   other process can insert between them. (PostgreSQL, later: the same statement under a
+#   transaction-scoped advisory lock on the number, or SERIALIZABLE.)
+# rowcount 1 means this call recorded it first, and only that caller replies.
+RECORD_INBOUND = (
+    "INSERT INTO sms_inbound(provider_message_id, phone, text_hash, at) "
+    "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS ("
+    "SELECT 1 FROM sms_inbound WHERE ?5 > 0 AND phone = ?2 AND text_hash = ?3 "
+    "AND at >= ?4 - ?5) "
+    "ON CONFLICT DO NOTHING")
+# Everything below the oldest row still kept: ids follow time, and no index leads with the
+# time, so this reads only the rows it deletes.
 PRUNE_INBOUND = ("DELETE FROM sms_inbound WHERE id < COALESCE("
                  "(SELECT id FROM sms_inbound WHERE at >= ?1 ORDER BY id LIMIT 1), "
                  "(SELECT MAX(id) + 1 FROM sms_inbound))")
@@ -25,7 +39,6 @@ class SqliteSmsState:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.inbound = InboundLedger(db)
 
     # -- opt-outs and subscriptions ----------------------------------------------------------
 
@@ -35,16 +48,12 @@ class SqliteSmsState:
             return conn.execute("INSERT INTO sms_opt_outs(phone, source, at) VALUES (?, ?, ?) "
                                 "ON CONFLICT(phone) DO NOTHING", (phone, source, now)
                                 ).rowcount > 0
-        added = await self.db.write(work)
-        self.inbound.note_opt_out(phone, True)
-        return added
+        return await self.db.write(work)
 
     async def opt_in(self, phone: str) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
             return conn.execute("DELETE FROM sms_opt_outs WHERE phone=?", (phone,)).rowcount > 0
-        removed = await self.db.write(work)
-        self.inbound.note_opt_out(phone, False)
-        return removed
+        return await self.db.write(work)
 
     def is_opted_out(self, phone: str) -> bool:
         return self.db.reader.execute(OPTED_OUT, (phone,)).fetchone() is not None
@@ -78,14 +87,14 @@ class SqliteSmsState:
             return []
         return [str(c) for c in orjson.loads(row[0])]
 
-    def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
-                       now: float, window_seconds: float) -> Inbound:
-        """Record an inbound message unless it repeats one; see `InboundLedger`."""
-        return self.inbound.record(provider_message_id, phone, text_hash, now, window_seconds)
-
-    async def flush_inbound(self) -> None:
-        """Wait for the background inbound records (tests, shutdown)."""
-        await self.inbound.flush()
+    async def record_inbound(self, provider_message_id: str, phone: str, text_hash: str,
+                             now: float, window_seconds: float) -> bool:
+        """Record an inbound message unless it repeats one; True when this call recorded it
+        (see RECORD_INBOUND)."""
+        params = (provider_message_id, phone, text_hash, now, window_seconds)
+        def work(conn: sqlite3.Connection) -> bool:
+            return conn.execute(RECORD_INBOUND, params).rowcount > 0
+        return await self.db.write(work)
 
     async def prune(self, now: float) -> None:
         """Forget inbound records older than a week."""

@@ -64,8 +64,14 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version, name, sql in migrations():
         if version <= current:
             continue
-        log.info("migration_apply", extra={"migration": name})
         conn.execute("BEGIN IMMEDIATE")
+        # Read again under the write lock: another process starting on the same file at
+        # the same moment may have applied it while this one waited.
+        current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version <= current:
+            conn.execute("COMMIT")
+            continue
+        log.info("migration_apply", extra={"migration": name})
         try:
             for statement in sql.split(";\n"):
                 if statement.strip():

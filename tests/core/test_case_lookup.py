@@ -13,6 +13,7 @@ from civicline.core.answer import AnswerKind
 from civicline.core.clock import FixedClock
 from civicline.core.ingest import apply_batch_sync
 from civicline.core.query import Asker
+from civicline.core.stages import DeadlineState
 from civicline.services import Services
 from tests.factories import NOW, make_event
 
@@ -169,14 +170,23 @@ async def test_results_list_concluded_cases_masked_without_confidential(
     assert bad.status == 400
 
 
-async def test_the_public_answer_is_reused_within_a_shanghai_day_and_rebuilt_after(
+async def test_the_public_answer_follows_the_shanghai_day_to_the_second(
         services: Services, clock: FixedClock) -> None:
-    load(services, make_event())
-    clock.now = NOW.replace(hour=23, minute=59, second=0)
+    load(services, make_event())  # promised by Tuesday 2026-12-01
+    clock.now = NOW.replace(day=1, month=12, hour=23, minute=59, second=50)
     evening = await services.query.lookup_case(CASE, STRANGER)
-    clock.advance(seconds=50)
-    assert await services.query.lookup_case(CASE, STRANGER) is evening  # 23:59:50, same day
-    clock.advance(seconds=20)  # 00:00:10 the next day: the deadline counts one day less
+    clock.advance(seconds=20)  # 00:00:10 on Wednesday: the deadline has passed
     midnight = await services.query.lookup_case(CASE, STRANGER)
-    assert midnight is not evening
-    assert midnight.kind is AnswerKind.CASE_PUBLIC
+    assert evening.kind is midnight.kind is AnswerKind.CASE_PUBLIC
+    assert evening.case is not None and midnight.case is not None
+    assert (evening.case.deadline_state, midnight.case.deadline_state) == (
+        DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
+
+
+async def test_a_new_stage_shows_in_the_next_public_answer(services: Services) -> None:
+    load(services, make_event())
+    before = await services.query.lookup_case(CASE, STRANGER)
+    load(services, make_event(stage="undertaken", first=False, at=NOW))
+    after = await services.query.lookup_case(CASE, STRANGER)
+    assert (before.title, after.title) == ("食品经营许可（新办）：受理",
+                                           "食品经营许可（新办）：承办")

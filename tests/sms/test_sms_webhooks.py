@@ -220,23 +220,19 @@ async def test_gateway_inbound_reply_goes_out_through_the_outbox(harness: Harnes
 
 
 async def test_another_process_sees_recorded_messages_as_repeats(harness: Harness) -> None:
-    # Records are written in group commits after the reply; once written, a second process
-    # (its own connections, nothing in memory) refuses the same id and the same recent text.
+    # Each message is recorded before its reply; a second process (its own connections)
+    # then refuses the same id and the same recent text.
     for i in range(3):
         assert (await harness.text(f"查 {CASE_NO}", f"+86137000000{i:02d}", sid=f"SMx{i}"))[1]
-    await harness.client.app[NOTIFY].sms_state.flush_inbound()
     other_db = Database(Path(harness.services.settings.storage.data_dir))
     try:
         other = SqliteSmsState(other_db)
         now = harness.clock().timestamp()
-        assert not (other.record_inbound("SMx1", "+8613999999999", "new", now, 10)).first
+        assert not await other.record_inbound("SMx1", "+8613999999999", "new", now, 10)
         text_hash = hashlib.sha256(f"查 {CASE_NO}".encode()).hexdigest()[:16]
-        assert not (other.record_inbound("SMy", "+8613700000002", text_hash, now, 10)
-                    ).first
-        assert (other.record_inbound("SMy", "+8613700000002", text_hash, now + 11, 10)
-                ).first
-        assert (other.record_inbound("", "+8613700000009", "other", now, 0)).first
-        await other.flush_inbound()
+        assert not await other.record_inbound("SMy", "+8613700000002", text_hash, now, 10)
+        assert await other.record_inbound("SMy", "+8613700000002", text_hash, now + 11, 10)
+        assert await other.record_inbound("", "+8613700000009", "other", now, 0)
     finally:
         other_db.close()
     rows = harness.services.db.reader.execute(

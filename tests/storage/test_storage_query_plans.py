@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from civicline.storage.inbound_sqlite import _HEAD, _LOAD_RECENT, _OTHERS_SINCE
-from civicline.storage.sms_state_sqlite import OPTED_OUT
+from civicline.storage.sms_state_sqlite import OPTED_OUT, RECORD_INBOUND
 from civicline.storage.sqlite import Database
 
 TABLE_SCAN = re.compile(r"\bSCAN (?!CONSTANT ROW)")  # reading a whole table or index
 HOT_QUERIES = {
     "case by key": ("SELECT body FROM cases WHERE key=?", ("K",)),
-    "number opted out (every send)": (OPTED_OUT, ("+8613700000000",)),
-    "newest inbound record (every sync)": (_HEAD, ()),
-    "inbound records of other processes (every sync)": (_OTHERS_SINCE, (10, 20, "o")),
-    "recent inbound records (start)": (_LOAD_RECENT, (20, 50_000)),
+    "number opted out (every send, every inbound message)": (OPTED_OUT, ("+8613700000000",)),
+    "inbound insert-if-absent (every inbound message)": (
+        RECORD_INBOUND, ("SM1", "+8613700000000", "0123456789abcdef", 1.8e9, 10.0)),
     "results of a day": ("SELECT body FROM cases WHERE concluded_on=? AND confidential=0",
                          ("2026-11-27",)),
 }
@@ -39,7 +37,7 @@ def test_hot_query_searches_an_index(db: Database, name: str) -> None:
 
 
 def test_a_scan_is_detected(db: Database) -> None:
-    # The check above must be able to fail: no index serves a number's inbound messages.
+    # The check above must be able to fail: no index leads with the text hash.
     plan = " / ".join(row[-1] for row in db.reader.execute(
-        "EXPLAIN QUERY PLAN SELECT 1 FROM sms_inbound WHERE phone=?", ("+8613700000000",)))
+        "EXPLAIN QUERY PLAN SELECT 1 FROM sms_inbound WHERE text_hash=?", ("0123",)))
     assert TABLE_SCAN.search(plan)
