@@ -16,18 +16,18 @@ from aiohttp.test_utils import TestClient
 from civicline.app import create_app
 from civicline.channels.registry import only
 from civicline.core.clock import FixedClock
-from civicline.services import Services, open_services
-from tests.conftest import ClientFactory, make_settings
-from tests.factories import NOW, make_event, make_guide
+from civicline.services import Services
+from tests.channels.messenger_support import (
+    PUBLIC_URL,
+    seeded_services,
+)
+from tests.conftest import ClientFactory
+from tests.factories import NOW
 from tests.fakes.telegram_api import BOT_TOKEN, FakeTelegramApi
 
-CASE_NO = "440920261127000123"
-CODE = "654321"
-APPLICANT_PHONE = "+8613800001111"  # the case's registered phone, as Telegram shares it
 CHAT = 5550001
 OTHER_USER = 5559999
 SECRET = "webhook-secret-token"
-PUBLIC_URL = "https://hall.example.cn"
 _update_ids = itertools.count(10_000)
 
 
@@ -81,19 +81,6 @@ class Harness:
 def telegram_overrides(api_url: str, **extra: Any) -> dict[str, Any]:
     return {"enabled": True, "bot_token": BOT_TOKEN, "secret_token": SECRET,
             "api_base_url": api_url, **extra}
-
-
-async def seeded_services(data_dir: Path, clock: FixedClock, **sections: dict[str, Any]
-                          ) -> Services:
-    settings = make_settings(data_dir, **sections)
-    seed = open_services(settings, clock, with_search=False)
-    for guide in (make_guide("1001"),
-                  make_guide("1002", title="营业执照（个体工商户）", aliases=("个体户",)),
-                  make_guide("1003", title="营业执照变更登记", aliases=())):
-        seed.guides.put_sync(guide, NOW)
-    await seed.ingest.ingest([make_event(CASE_NO, at=NOW)], None)
-    await seed.close()
-    return open_services(settings, clock, with_search=True)
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ from civicline.app import create_app
 from civicline.channels.registry import only
 from civicline.services import Services
 from civicline.settings import Settings
-from tests.channels.telegram.harness import (
+from tests.channels.messenger_support import (
     APPLICANT_PHONE,
     CASE_NO,
-    CHAT,
     CODE,
+    FULL_VIEW,
+    PUBLIC_VIEW,
+)
+from tests.channels.telegram.harness import (
+    CHAT,
     OTHER_USER,
     Harness,
     callback,
@@ -24,9 +28,6 @@ from tests.channels.telegram.harness import (
     message,
 )
 from tests.conftest import ClientFactory
-
-FULL_VIEW = "承诺办结日期"  # a fact only the full view shows
-PUBLIC_VIEW = "食品经营许可（新办）"
 
 
 @dataclass(frozen=True)
