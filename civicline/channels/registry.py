@@ -20,6 +20,9 @@ from civicline import settings as settings_module
 from civicline.api import mount as api_mount
 from civicline.bigscreen import mount as bigscreen_mount
 from civicline.bigscreen.config import BigscreenSettings
+from civicline.channels.telegram import mount as telegram_mount
+from civicline.channels.telegram.commands import add_commands as telegram_commands
+from civicline.channels.telegram.config import TelegramSettings
 from civicline.kiosk import mount as kiosk_mount
 from civicline.kiosk.config import KioskSettings
 from civicline.settings import Settings
@@ -51,6 +54,7 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("wap", wap_mount, "wap", WapSettings),
     Channel("kiosk", kiosk_mount, "kiosk", KioskSettings),
     Channel("bigscreen", bigscreen_mount, "bigscreen", BigscreenSettings),
+    Channel("telegram", telegram_mount, "telegram", TelegramSettings, telegram_commands),
 )
 
 
