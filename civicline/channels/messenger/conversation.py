@@ -18,7 +18,6 @@ from civicline.channels.messenger.model import (
 )
 from civicline.channels.messenger.state import MessengerState
 from civicline.core.answer import Answer, AnswerKind
-from civicline.core.clock import epoch_seconds
 from civicline.core.intents import Intent, parse_text
 from civicline.core.masking import mask_phone
 from civicline.core.normalize import clean_case_no
@@ -60,12 +59,11 @@ class MessengerConversation:
                  ) -> None:
         self.channel = settings.channel
         self.offers_contact = settings.offers_contact
-        self.query, self.state, self.queue = query, state, queue
-        self._seconds = epoch_seconds(clock)
+        self.query, self.state, self.queue, self.clock = query, state, queue, clock
 
     async def handle(self, message: MessengerInput) -> Reply | None:
         """The reply to send, or None (a repeat delivery, or an unfollow)."""
-        now = self._seconds()
+        now = self.clock().timestamp()
         if message.message_id and not await self.state.first_delivery(
                 self.channel, message.message_id, now):
             return None

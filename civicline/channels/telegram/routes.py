@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from civicline.api.keys import SERVICES
-from civicline.api.routing import add_route
 from civicline.channels.messenger.conversation import ConversationSettings
 from civicline.channels.messenger.wiring import open_conversation
 from civicline.channels.telegram import webhook
@@ -15,6 +13,8 @@ from civicline.channels.telegram.bot import TelegramBot, build_application
 from civicline.channels.telegram.config import telegram_settings
 from civicline.channels.telegram.keys import TELEGRAM_BOT, TELEGRAM_SETTINGS
 from civicline.settings import Settings
+from civicline.web.keys import SERVICES
+from civicline.web.routing import add_route
 
 CHANNEL = "telegram"
 
