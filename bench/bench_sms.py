@@ -21,7 +21,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator
 
 from bench.harness import BENCH_ENV, ensure_wrk, free_port, server
 from bench.sms_inbound_server import CASE_NO

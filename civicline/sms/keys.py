@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator
 
 from civicline.notify_wiring import AppNotify
 from civicline.sms.config import SmsSettings

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from aiohttp import web
 from multidict import MultiDictProxy
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
-from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
 from civicline.core.masking import mask_phone
 from civicline.sms.keys import CONVERSATION, PUBLIC_BASE, TWILIO_VALIDATOR

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import orjson
 from aiohttp import web
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+from twilio.request_validator import RequestValidator
 
 from civicline.notify.model import ContactPoint, NewMessage
 from civicline.notify.templates import compose

@@ -18,12 +18,12 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from twilio.base.exceptions import (  # type: ignore[import-untyped]
+from twilio.base.exceptions import (
     TwilioException,
     TwilioRestException,
 )
-from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
-from twilio.rest import Client  # type: ignore[import-untyped]
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
 
 from civicline.notify.ports import ErrorKind, SendError
 from civicline.sms.providers.base import SendRequest
