@@ -17,7 +17,7 @@ from civicline.ingest import cells
 from civicline.ingest.columns import GUIDE_COLUMNS
 from civicline.ingest.docx_guides import read_docx_guide
 from civicline.ingest.report import ImportProblem, Location
-from civicline.ingest.tables import Cells, Merge, Table, open_table
+from civicline.ingest.tables import Cells, Table, merged_rows_skipped, open_table
 
 GUIDE_SUFFIXES = (".json", ".csv", ".xlsx", ".docx")
 GUIDE_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -173,11 +173,6 @@ def _row_guide(table: Table, number: int, row: Cells) -> Guide | list[ImportProb
     return check_guide(data, lambda key: table.location(number, key))
 
 
-def _merge_problem(table: Table, merge: Merge) -> ImportProblem:
-    return ImportProblem(table.location(merge.min_row),
-                         f"合并单元格 {merge.ref}：无法确定各行的值，所涉行未导入")
-
-
 def _read_table(path: Path) -> Iterator[Item]:
     opened = open_table(path, GUIDE_COLUMNS)
     if isinstance(opened, ImportProblem):
@@ -186,7 +181,7 @@ def _read_table(path: Path) -> Iterator[Item]:
     try:
         for note in opened.notes:
             yield note.location, note
-        for item in opened.data_rows(_merge_problem):
+        for item in opened.data_rows(merged_rows_skipped):
             if isinstance(item, ImportProblem):
                 yield item.location, item
                 continue

@@ -18,7 +18,7 @@ import orjson
 from civicline.ingest import cells
 from civicline.ingest.columns import Column
 from civicline.ingest.report import ImportProblem, Location
-from civicline.ingest.tables import is_blank, open_table
+from civicline.ingest.tables import merged_rows_skipped, open_table
 from civicline.notify.model import ContactPoint
 from civicline.notify.recipients import StaffMember
 
@@ -99,18 +99,11 @@ def _read_table(path: Path) -> Iterator[Item]:
     try:
         for note in opened.notes:
             yield note.location, note
-        for merge in opened.merges:
-            problem = ImportProblem(opened.location(merge.min_row),
-                                    f"合并单元格 {merge.ref}：无法确定各行的值，所涉行未导入")
-            yield problem.location, problem
-        merged = [(m.min_row, m.max_row) for m in opened.merges]
-        for item in opened.rows:
+        for item in opened.data_rows(merged_rows_skipped):
             if isinstance(item, ImportProblem):
                 yield item.location, item
                 continue
             number, row = item
-            if is_blank(row) or any(lo <= number <= hi for lo, hi in merged):
-                continue
             data = {key: row[i] if i < len(row) else None
                     for key, i in opened.header.index.items()}
             yield from _outcome(opened.location(number), check_staff(

@@ -261,3 +261,9 @@ def _open_csv(path: Path, file: str) -> _Source | ImportProblem:
                                 f"CSV 格式错误，无法继续读取：{exc}")
 
     return _Source(file, None, total, rows(), [], notes, lambda: None)
+
+
+def merged_rows_skipped(table: Table, merge: Merge) -> ImportProblem:
+    """The problem a merged range raises where each row is one record (guides, staff)."""
+    return ImportProblem(table.location(merge.min_row),
+                         f"合并单元格 {merge.ref}：无法确定各行的值，所涉行未导入")
