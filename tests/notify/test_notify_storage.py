@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +10,10 @@ import pytest
 from civicline.notify.model import ContactPoint, State
 from civicline.storage.outbox_sqlite import DUE, SENT_TODAY, SqliteOutbox
 from civicline.storage.sqlite import DB_FILE, Database, migrations
+from tests.storage.test_storage_query_plans import TABLE_SCAN, db, query_plan
 
-TABLE_SCAN = re.compile(r"\bSCAN (?!CONSTANT ROW)")
+__all__ = ["db"]  # the database fixture, shared with the storage query-plan tests
+
 TEMP_SORT = "USE TEMP B-TREE"
 HOT_QUERIES = {
     "a lane's due messages (every claim)": (DUE.format(marks="?"), ("sms", 0, 1.0, 32)),
@@ -26,17 +26,10 @@ HOT_QUERIES = {
 }
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path)
-    yield database
-    database.close()
-
-
 @pytest.mark.parametrize("name", sorted(HOT_QUERIES))
 def test_every_send_query_searches_an_index_without_sorting(db: Database, name: str) -> None:
     sql, params = HOT_QUERIES[name]
-    plan = " / ".join(row[-1] for row in db.reader.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    plan = query_plan(db, sql, params)
     assert "SEARCH" in plan and not TABLE_SCAN.search(plan) and TEMP_SORT not in plan, plan
 
 

@@ -29,10 +29,15 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
+def query_plan(db: Database, sql: str, params: tuple[object, ...]) -> str:
+    """SQLite's plan for `sql`, its steps joined on one line (shared by other query tests)."""
+    return " / ".join(row[-1] for row in db.reader.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+
 @pytest.mark.parametrize("name", sorted(HOT_QUERIES))
 def test_hot_query_searches_an_index(db: Database, name: str) -> None:
     sql, params = HOT_QUERIES[name]
-    plan = " / ".join(row[-1] for row in db.reader.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    plan = query_plan(db, sql, params)
     assert "SEARCH" in plan and not TABLE_SCAN.search(plan), plan
 
 
